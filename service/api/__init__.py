@@ -1,0 +1,77 @@
+"""The HTTP layer: parses requests, calls the domain, serialises; errors as problem+json."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+from flask import Flask, Response, g
+from flask_smorest import Api as SmorestApi
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from ..domain import Release
+from . import problems
+from .catalogue import catalogue_blueprints
+from .docs import docs_assets_blueprint
+from .releases import releases_blueprint
+from .representations import Store
+from .schemas import ProblemSchema
+
+API_DESCRIPTION = """\
+Exercises, stretches, precautions and guidance for **metatarsalgia** (pain in the ball of the
+foot), published from versioned, immutable content releases.
+
+* Every content response carries `Content-Version` (the release it was read from) and a strong
+  `ETag`; send `If-None-Match` to get `304 Not Modified`.
+* Pin a release with `content_version`; without it you get the latest release.
+* Every error is an RFC 9457 `application/problem+json` document with a `detail` to read, and
+  for invalid input an `errors` list naming each field.
+
+This is general information, not a diagnosis. Stop any exercise that causes pain or makes it
+worse, and see a healthcare professional if you are in a lot of pain.
+"""
+
+
+class Api(SmorestApi):  # type: ignore[misc]
+    """flask-smorest's Api, with RFC 9457 problems for every error, served and documented."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        # The stock handler drops headers such as Allow on 405; problems.from_exception keeps them.
+        return problems.from_exception(error)
+
+    def _register_responses(self) -> None:
+        # As flask-smorest's own, but documented as application/problem+json.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {
+            "description": "Error, as RFC 9457 problem details",
+            "schema": self.ERROR_SCHEMA,
+        }
+        prepare_response(response, self.spec, problems.PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def register(app: Flask, releases: dict[str, Release]) -> Api:
+    """The one registration point of every blueprint."""
+    store = Store(releases, app.config["LATEST_MAX_AGE"])
+    app.extensions["content_store"] = store
+    api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
+    for blueprint in (*catalogue_blueprints(store), releases_blueprint(store)):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs_assets_blueprint())
+
+    @app.after_request
+    def content_version_on_errors(response: Response) -> Response:
+        version = g.get("content_version")
+        if version is not None:
+            response.headers.setdefault("Content-Version", version)
+        return response
+
+    return api

@@ -1,0 +1,149 @@
+"""Content responses: serialised once per release and representation, then served as bytes.
+
+Releases are immutable, so a representation (body, ETag, headers) never changes once built:
+the hot path looks it up and the 304 path does no serialisation at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, g, request
+
+from ..domain import Filters, Kind, Release, paginate
+from .problems import fail
+
+JSON = "application/json"
+PINNED_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Representation:
+    body: bytes
+    etag: str  # quoted, strong
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def to_json(data: Any) -> bytes:
+    """Compact UTF-8 JSON, keys in schema order."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def represent(
+    release: Release, data: Any, headers: Sequence[tuple[str, str]] = ()
+) -> Representation:
+    """The representation of data from a release, with a strong ETag over release and bytes."""
+    body = to_json(data)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(release.checksum.encode())
+    for name, value in headers:
+        digest.update(f"\0{name}:{value}".encode())
+    digest.update(b"\0")
+    digest.update(body)
+    return Representation(body, f'"{digest.hexdigest()}"', tuple(headers))
+
+
+class Store:
+    """The loaded releases and their cached representations, for one app."""
+
+    def __init__(self, releases: dict[str, Release], latest_max_age: int) -> None:
+        self.releases = releases
+        self.latest = list(releases.values())[-1]
+        self.latest_max_age = latest_max_age
+        self._dumped: dict[tuple[str, Kind], list[dict[str, Any]]] = {}
+        self._entities: dict[tuple[str, Kind, str], Representation] = {}
+        self.listing = functools.lru_cache(maxsize=4096)(self._listing)
+
+    def resolve(self, version: str | None) -> Release:
+        """The release a request asks for; the latest when it names none.
+
+        Aborts with 404, listing the available versions, when the version is unknown.
+        """
+        release = self.latest if version is None else self.releases.get(version)
+        if release is None:
+            available = ", ".join(self.releases)
+            fail(
+                404,
+                f"Content version {version!r} is not available. Available versions: {available}.",
+            )
+        g.content_version = release.version
+        g.content_pinned = version is not None
+        return release
+
+    def dumped(self, release: Release, kind: Kind, dump: Callable[[Any], Any]) -> list[Any]:
+        """Every entry of a kind, dumped once per release."""
+        key = (release.version, kind)
+        if key not in self._dumped:
+            self._dumped[key] = [dump(entry) for entry in release.entries(kind)]
+        return self._dumped[key]
+
+    def entity(
+        self, release: Release, kind: Kind, entry_id: str, dump: Callable[[Any], Any]
+    ) -> Representation:
+        """The representation of one entry. Aborts with 404 when the release has no such entry."""
+        key = (release.version, kind, entry_id)
+        found = self._entities.get(key)
+        if found is None:
+            entry = release.find(kind, entry_id)
+            if entry is None:
+                fail(
+                    404,
+                    f"Content release {release.version} has no {kind.singular} "
+                    f"with id {entry_id[:100]!r}.",
+                )
+            found = self._entities[key] = represent(release, dump(entry))
+        return found
+
+    def _listing(
+        self,
+        version: str,
+        kind: Kind,
+        filters: Filters,
+        page: int,
+        page_size: int,
+        dump: Callable[[Any], Any],
+    ) -> Representation:
+        release = self.releases[version]
+        dumped = self.dumped(release, kind, dump)
+        selected = [
+            data
+            for entry, data in zip(release.entries(kind), dumped, strict=True)
+            if filters.keeps(entry)
+        ]
+        current = paginate(selected, page, page_size)
+        header = {
+            "total": current.total,
+            "total_pages": current.total_pages,
+            "first_page": 1,
+            "last_page": current.total_pages,
+            "page": page,
+        }
+        if page > 1:
+            header["previous_page"] = min(page - 1, current.total_pages)
+        if page < current.total_pages:
+            header["next_page"] = page + 1
+        return represent(
+            release,
+            list(current.entries),
+            [("X-Pagination", to_json(header).decode())],
+        )
+
+
+def respond(store: Store, representation: Representation) -> Response:
+    """A 200 with the representation, or a 304 when the client's ETag matches."""
+    pinned = bool(g.get("content_pinned"))
+    max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
+    headers = [
+        ("ETag", representation.etag),
+        ("Content-Version", g.content_version),
+        ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
+        *representation.headers,
+    ]
+    if request.if_none_match.contains_weak(representation.etag.strip('"')):
+        return Response(status=304, headers=headers)
+    return Response(representation.body, status=200, headers=headers, mimetype=JSON)

@@ -1,0 +1,333 @@
+"""Marshmallow schemas: the shape of every request argument and response body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from ..domain import Basis, Difficulty, Focus, Item, Load, Position
+
+
+def _d(text: str, **extra: object) -> dict[str, object]:
+    """Field metadata: every field carries a description in the OpenAPI document."""
+    return {"description": text, **extra}
+
+
+class StrictSchema(ma.Schema):
+    """Input schemas refuse what they do not know, so a misspelt field is an error, not ignored."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+# ---- problems
+
+
+class FieldErrorSchema(ma.Schema):
+    location = fields.String(
+        required=True, metadata=_d("Where the field is: `query`, `json` or `path`.")
+    )
+    field = fields.String(
+        required=True, metadata=_d("Dotted path of the field; empty for the whole location.")
+    )
+    message = fields.String(required=True, metadata=_d("What is wrong with it."))
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String(
+        required=True, metadata=_d("A URI identifying the problem type; `about:blank` here.")
+    )
+    title = fields.String(required=True, metadata=_d("The HTTP status phrase."))
+    status = fields.Integer(required=True, metadata=_d("The HTTP status code."))
+    detail = fields.String(
+        required=True, metadata=_d("What went wrong with this request, for a person to read.")
+    )
+    errors = fields.List(
+        fields.Nested(FieldErrorSchema),
+        metadata=_d("For invalid input (422 and some 400): one entry per invalid field."),
+    )
+
+
+# ---- content
+
+
+class CitationSchema(ma.Schema):
+    source = fields.String(
+        required=True, metadata=_d("Id of a source listed in the release manifest.")
+    )
+    section = fields.String(required=True, metadata=_d("The part of that source cited."))
+
+
+class SourceSchema(ma.Schema):
+    id = fields.String(required=True, metadata=_d("Id that citations use."))
+    title = fields.String(required=True, metadata=_d("Title of the document."))
+    publisher = fields.String(required=True, metadata=_d("Who published it."))
+    note = fields.String(required=True, metadata=_d("What the content takes from it."))
+
+
+_BASIS = (
+    "`source` when the cited source states this number, `default` when the source is silent "
+    "and this is the service's conservative default."
+)
+_NOTE = "Why this number, often quoting the source's own wording; null when nothing to add."
+
+
+class RangeSchema(ma.Schema):
+    min = fields.Integer(required=True, metadata=_d("Lowest value: beginner, week 1."))
+    max = fields.Integer(required=True, metadata=_d("Highest value a progression reaches."))
+    basis = fields.Enum(Basis, by_value=True, required=True, metadata=_d(_BASIS))
+    note = fields.String(required=True, allow_none=True, metadata=_d(_NOTE))
+
+
+class IntegerValueSchema(ma.Schema):
+    value = fields.Integer(required=True, metadata=_d("The number."))
+    basis = fields.Enum(Basis, by_value=True, required=True, metadata=_d(_BASIS))
+    note = fields.String(required=True, allow_none=True, metadata=_d(_NOTE))
+
+
+class BooleanValueSchema(ma.Schema):
+    value = fields.Boolean(required=True, metadata=_d("The answer."))
+    basis = fields.Enum(Basis, by_value=True, required=True, metadata=_d(_BASIS))
+    note = fields.String(required=True, allow_none=True, metadata=_d(_NOTE))
+
+
+class DosageSchema(ma.Schema):
+    sets = fields.Nested(RangeSchema, required=True, metadata=_d("Number of sets."))
+    reps = fields.Nested(
+        RangeSchema,
+        required=True,
+        allow_none=True,
+        metadata=_d("Repetitions per set (per side when `per_side`); null for timed items."),
+    )
+    hold_seconds = fields.Nested(
+        RangeSchema,
+        required=True,
+        allow_none=True,
+        metadata=_d("Seconds each repetition is held; null when not held."),
+    )
+    duration_seconds = fields.Nested(
+        RangeSchema,
+        required=True,
+        allow_none=True,
+        metadata=_d("Seconds of continuous work per set, for items without repetitions."),
+    )
+    seconds_per_rep = fields.Nested(
+        IntegerValueSchema,
+        required=True,
+        allow_none=True,
+        metadata=_d("Seconds to perform one repetition, excluding the hold."),
+    )
+    rest_seconds = fields.Nested(
+        IntegerValueSchema, required=True, metadata=_d("Rest between sets, in seconds.")
+    )
+    per_side = fields.Nested(
+        BooleanValueSchema,
+        required=True,
+        metadata=_d("Whether the dosage is done once for each foot or leg."),
+    )
+
+
+class VariationSchema(ma.Schema):
+    name = fields.String(required=True, metadata=_d("Name of the variation."))
+    description = fields.String(required=True, metadata=_d("How it differs."))
+    sources = fields.List(
+        fields.Nested(CitationSchema), required=True, metadata=_d("Where it comes from.")
+    )
+
+
+class ItemSchema(ma.Schema):
+    """An exercise or a stretch, with everything needed to do it safely."""
+
+    id = fields.String(required=True, metadata=_d("Stable identifier.", example="heel-raises"))
+    kind = fields.Method(
+        "_kind",
+        required=True,
+        metadata=_d("`exercise` or `stretch`.", type="string", enum=["exercise", "stretch"]),
+    )
+    name = fields.String(required=True, metadata=_d("Display name."))
+    summary = fields.String(required=True, metadata=_d("One sentence: what the person does."))
+    purpose = fields.String(required=True, metadata=_d("Why it is done, as the cited source says."))
+    steps = fields.List(fields.String(), required=True, metadata=_d("Ordered instructions."))
+    variations = fields.List(
+        fields.Nested(VariationSchema),
+        required=True,
+        metadata=_d("Harder or alternative versions named by the source; may be empty."),
+    )
+    equipment = fields.List(
+        fields.List(fields.String()),
+        required=True,
+        metadata=_d(
+            "Requirement groups of equipment ids: every group must be met, and any one id of a "
+            "group meets it. An empty list needs nothing."
+        ),
+    )
+    position = fields.Enum(
+        Position, by_value=True, required=True, metadata=_d("Position it is done in.")
+    )
+    focus = fields.List(
+        fields.Enum(Focus, by_value=True), required=True, metadata=_d("What it works on.")
+    )
+    difficulty = fields.Enum(
+        Difficulty, by_value=True, required=True, metadata=_d("How demanding it is.")
+    )
+    forefoot_load = fields.Enum(
+        Load, by_value=True, required=True, metadata=_d("How much it loads the ball of the foot.")
+    )
+    dosage = fields.Nested(
+        DosageSchema,
+        required=True,
+        metadata=_d("Dosage ranges, each number marked as the source's or a default."),
+    )
+    cautions = fields.List(
+        fields.String(), required=True, metadata=_d("Warnings specific to this item.")
+    )
+    precautions = fields.List(
+        fields.String(),
+        required=True,
+        metadata=_d("Ids of the general precautions that apply (see /precautions)."),
+    )
+    sources = fields.List(
+        fields.Nested(CitationSchema), required=True, metadata=_d("Where the item comes from.")
+    )
+
+    def _kind(self, item: Item) -> str:
+        return item.kind.singular
+
+
+class PrecautionSchema(ma.Schema):
+    id = fields.String(required=True, metadata=_d("Stable identifier.", example="start-slowly"))
+    title = fields.String(required=True, metadata=_d("Short title."))
+    summary = fields.String(required=True, metadata=_d("One sentence."))
+    advice = fields.List(fields.String(), required=True, metadata=_d("What to do, point by point."))
+    sources = fields.List(
+        fields.Nested(CitationSchema), required=True, metadata=_d("Where it comes from.")
+    )
+
+
+class GuidanceSchema(ma.Schema):
+    id = fields.String(
+        required=True, metadata=_d("Stable identifier.", example="about-metatarsalgia")
+    )
+    title = fields.String(required=True, metadata=_d("Title."))
+    summary = fields.String(required=True, metadata=_d("One sentence."))
+    body = fields.List(fields.String(), required=True, metadata=_d("Paragraphs of text."))
+    sources = fields.List(
+        fields.Nested(CitationSchema), required=True, metadata=_d("Where it comes from.")
+    )
+
+
+class ReleaseSummarySchema(ma.Schema):
+    version = fields.String(required=True, metadata=_d("Semantic version.", example="1.0.0"))
+    released = fields.Date(required=True, metadata=_d("Publication date."))
+    checksum = fields.String(
+        required=True,
+        metadata=_d("SHA-256 over the release's files; changes whenever any byte does."),
+    )
+    latest = fields.Boolean(
+        required=True, metadata=_d("Whether this is the release served by default.")
+    )
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        required=True,
+        metadata=_d("Number of entries of each kind."),
+    )
+
+
+class ManifestSchema(ReleaseSummarySchema):
+    summary = fields.String(required=True, metadata=_d("What this release is."))
+    changes = fields.List(
+        fields.String(), required=True, metadata=_d("What changed since the previous release.")
+    )
+    safety_notice = fields.String(
+        required=True, metadata=_d("Id of the guidance entry every routine carries.")
+    )
+    equipment = fields.List(
+        fields.Nested(lambda: EquipmentSchema()),
+        required=True,
+        metadata=_d("The equipment vocabulary of this release."),
+    )
+    sources = fields.List(
+        fields.Nested(SourceSchema), required=True, metadata=_d("Every document cited.")
+    )
+
+
+class EquipmentSchema(ma.Schema):
+    id = fields.String(required=True, metadata=_d("Id used in requirement groups and filters."))
+    name = fields.String(required=True, metadata=_d("Display name."))
+    description = fields.String(required=True, metadata=_d("What counts as this equipment."))
+
+
+# ---- query arguments
+
+VERSION_DESCRIPTION = (
+    "The content release to read, such as `1.0.0` (see /content/releases). Absent: the latest "
+    "release, cached briefly. Given: that release, cached for a long time since releases never "
+    "change. An unknown version is a 404 problem listing the available ones."
+)
+
+
+class ReleaseQuerySchema(StrictSchema):
+    content_version = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata=_d(VERSION_DESCRIPTION, example="1.0.0"),
+    )
+
+
+class PageQuerySchema(ReleaseQuerySchema):
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=10_000),
+        metadata=_d("Page number, from 1. A page past the last one is empty."),
+    )
+    page_size = fields.Integer(
+        load_default=20,
+        validate=validate.Range(min=1, max=100),
+        metadata=_d("Entries per page, 1 to 100."),
+    )
+    q = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata=_d(
+            "Text search: keeps entries whose text contains every word of `q`, ignoring case.",
+            example="towel",
+        ),
+    )
+
+
+NO_EQUIPMENT = "none"
+
+
+def item_query_schema(equipment_ids: Iterable[str]) -> type[ma.Schema]:
+    """The filters of /exercises and /stretches, with the equipment vocabulary of the content."""
+    choices = [NO_EQUIPMENT, *sorted(set(equipment_ids))]
+
+    class ItemQuerySchema(PageQuerySchema):
+        equipment = fields.List(
+            fields.String(validate=validate.OneOf(choices)),
+            validate=validate.Length(max=len(choices)),
+            metadata=_d(
+                "What the person has; repeat the parameter for each piece "
+                "(`equipment=towel&equipment=wall`). Keeps only entries whose every requirement "
+                "group is met. Absent: no equipment filter. `none`: the person has nothing, so "
+                "only entries needing no equipment.",
+                example=["towel"],
+            ),
+        )
+        position = fields.Enum(
+            Position, by_value=True, metadata=_d("Keep only entries done in this position.")
+        )
+        focus = fields.Enum(Focus, by_value=True, metadata=_d("Keep only entries with this focus."))
+        difficulty = fields.Enum(
+            Difficulty, by_value=True, metadata=_d("Keep only entries of this difficulty.")
+        )
+
+        @ma.validates("equipment")
+        def _none_alone(self, value: list[str], **_: object) -> None:
+            if NO_EQUIPMENT in value and len(value) > 1:
+                raise ma.ValidationError("'none' cannot be combined with other equipment.")
+
+    return ItemQuerySchema

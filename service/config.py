@@ -1,0 +1,47 @@
+"""The one configuration object, with defaults overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from . import __version__
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The configuration: defaults, then the environment variables that override them.
+
+    Raises ValueError when a variable holds a value of the wrong type.
+    """
+    env = os.environ if environ is None else environ
+    return {
+        # Where the content releases live; None means the releases bundled in the package.
+        "CONTENT_DIR": env.get("CONTENT_DIR") or None,
+        # Seconds a client may cache a response for the latest release, which a deploy can change.
+        "LATEST_MAX_AGE": _integer(env, "LATEST_MAX_AGE", 300),
+        # Request bodies above this many bytes are refused with 413.
+        "MAX_CONTENT_LENGTH": _integer(env, "MAX_CONTENT_LENGTH", 16 * 1024),
+        "API_TITLE": "Metatarsalgia exercise service",
+        "API_VERSION": __version__,
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        # Swagger UI's files come from the swagger-ui-py package, served by this app (see docs.py).
+        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"environment variable {name} must not be negative, got {value}")
+    return value

@@ -1,0 +1,240 @@
+"""The content model: immutable records built by the loader, read by the API and the generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Position(StrEnum):
+    SEATED = "seated"
+    STANDING = "standing"
+
+
+class Focus(StrEnum):
+    STRENGTH = "strength"
+    FLEXIBILITY = "flexibility"
+    BALANCE = "balance"
+    MASSAGE = "massage"
+    MOBILITY = "mobility"
+
+
+class Difficulty(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class Load(StrEnum):
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+
+class Basis(StrEnum):
+    """Where a dosage number comes from."""
+
+    SOURCE = "source"
+    DEFAULT = "default"
+
+
+class Kind(StrEnum):
+    """The kinds of catalogue entry; the value is the collection's name."""
+
+    EXERCISE = "exercises"
+    STRETCH = "stretches"
+    PRECAUTION = "precautions"
+    GUIDANCE = "guidance"
+    SCREENING = "screening"
+
+    @property
+    def singular(self) -> str:
+        """The name of one entry: exercise, stretch, precaution, guidance, screening question."""
+        return _SINGULAR[self]
+
+
+_SINGULAR = {
+    Kind.EXERCISE: "exercise",
+    Kind.STRETCH: "stretch",
+    Kind.PRECAUTION: "precaution",
+    Kind.GUIDANCE: "guidance",
+    Kind.SCREENING: "screening question",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source: str
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    min: int
+    max: int
+    basis: Basis
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Value(Generic[T]):
+    value: T
+    basis: Basis
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dosage:
+    sets: Range
+    reps: Range | None
+    hold_seconds: Range | None
+    duration_seconds: Range | None
+    seconds_per_rep: Value[int] | None
+    rest_seconds: Value[int]
+    per_side: Value[bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Variation:
+    name: str
+    description: str
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Equipment:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An exercise or a stretch."""
+
+    kind: Kind
+    id: str
+    name: str
+    summary: str
+    purpose: str
+    steps: tuple[str, ...]
+    variations: tuple[Variation, ...]
+    equipment: tuple[tuple[str, ...], ...]
+    position: Position
+    focus: tuple[Focus, ...]
+    difficulty: Difficulty
+    forefoot_load: Load
+    dosage: Dosage
+    cautions: tuple[str, ...]
+    precautions: tuple[str, ...]
+    sources: tuple[Citation, ...]
+
+    def fits(self, available: frozenset[str]) -> bool:
+        """Whether every equipment requirement group is met by the available equipment."""
+        return all(not available.isdisjoint(group) for group in self.equipment)
+
+
+@dataclass(frozen=True, slots=True)
+class Precaution:
+    id: str
+    title: str
+    summary: str
+    advice: tuple[str, ...]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Guidance:
+    id: str
+    title: str
+    summary: str
+    body: tuple[str, ...]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningQuestion:
+    id: str
+    question: str
+    reason: str
+    advice: str
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    version: str
+    released: dt.date
+    summary: str
+    changes: tuple[str, ...]
+    safety_notice: str
+    sources: tuple[Source, ...]
+
+
+Entry = Item | Precaution | Guidance | ScreeningQuestion
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One immutable content release, validated and cross-checked."""
+
+    manifest: Manifest
+    checksum: str
+    equipment: tuple[Equipment, ...]
+    exercises: tuple[Item, ...]
+    stretches: tuple[Item, ...]
+    precautions: tuple[Precaution, ...]
+    guidance: tuple[Guidance, ...]
+    screening: tuple[ScreeningQuestion, ...]
+    _index: dict[tuple[Kind, str], Entry] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for kind in Kind:
+            for entry in self.entries(kind):
+                self._index[(kind, entry.id)] = entry
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    def entries(self, kind: Kind) -> tuple[Entry, ...]:
+        """The entries of one kind, in content order."""
+        match kind:
+            case Kind.EXERCISE:
+                return self.exercises
+            case Kind.STRETCH:
+                return self.stretches
+            case Kind.PRECAUTION:
+                return self.precautions
+            case Kind.GUIDANCE:
+                return self.guidance
+            case Kind.SCREENING:
+                return self.screening
+
+    def find(self, kind: Kind, entry_id: str) -> Entry | None:
+        """The entry of that kind with that id, or None."""
+        return self._index.get((kind, entry_id))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind.value: len(self.entries(kind)) for kind in Kind}
+
+    @property
+    def safety_notice(self) -> Guidance:
+        notice = self.find(Kind.GUIDANCE, self.manifest.safety_notice)
+        assert isinstance(notice, Guidance)  # noqa: S101 - the loader checked the reference
+        return notice
