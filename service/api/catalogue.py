@@ -7,9 +7,9 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..domain import Filters, Kind
+from .blueprint import CONTENT_HEADERS, Blueprint
 from .representations import Store, respond
 from .schemas import (
     NO_EQUIPMENT,
@@ -21,20 +21,6 @@ from .schemas import (
     item_query_schema,
 )
 
-CONTENT_HEADERS = {
-    "ETag": {
-        "description": "Strong validator of this representation; send it in If-None-Match.",
-        "schema": {"type": "string"},
-    },
-    "Content-Version": {
-        "description": "The content release this response was read from.",
-        "schema": {"type": "string"},
-    },
-    "Cache-Control": {
-        "description": "Short max-age for the latest release; a year and `immutable` when pinned.",
-        "schema": {"type": "string"},
-    },
-}
 PAGINATION_HEADER = {
     "X-Pagination": {
         "description": (
@@ -44,13 +30,7 @@ PAGINATION_HEADER = {
         "schema": {"type": "string"},
     }
 }
-IF_NONE_MATCH = {
-    "in": "header",
-    "name": "If-None-Match",
-    "required": False,
-    "description": "ETag(s) the client holds; a match gives 304 Not Modified with no body.",
-    "schema": {"type": "string"},
-}
+UNKNOWN_VERSION = "Content version '9.9.9' is not available. Available versions: 1.0.0."
 
 
 @dataclass(frozen=True)
@@ -142,16 +122,15 @@ def _blueprint(store: Store, collection: Collection, equipment: set[str]) -> Blu
             headers=CONTENT_HEADERS | PAGINATION_HEADER,
             example=[example],
         )
-        @blp.alt_response(304, description="Not modified: the If-None-Match ETag still holds.")
-        @blp.alt_response(404, description="Unknown content_version.")
+        @blp.conditional()
+        @blp.problem(404, "Unknown content_version.", UNKNOWN_VERSION)
         @blp.doc(
             summary=f"List {name}",
             description=f"{collection.description} Paginated with `page` and `page_size`; "
             f"the X-Pagination header carries totals. {collection.filters}",
             operationId=f"list{collection.nouns}",
-            parameters=[IF_NONE_MATCH],
         )
-        def get(self, args: dict[str, Any]) -> Any:
+        def get(self, args: dict[str, Any], **_: Any) -> Any:
             release = store.resolve(args.get("content_version"))
             return respond(
                 store,
@@ -174,20 +153,33 @@ def _blueprint(store: Store, collection: Collection, equipment: set[str]) -> Blu
             headers=CONTENT_HEADERS,
             example=example,
         )
-        @blp.alt_response(304, description="Not modified: the If-None-Match ETag still holds.")
-        @blp.alt_response(404, description=f"No such {collection.singular}, or unknown version.")
+        @blp.conditional()
+        @blp.problem(
+            404,
+            f"No such {collection.singular}, or unknown content_version.",
+            f"Content release 1.0.0 has no {collection.singular} with id 'unknown'.",
+        )
         @blp.doc(
             summary=f"Get one {collection.singular}",
             description=f"The full {collection.singular} entry, by its stable id.",
             operationId=f"get{collection.noun}",
-            parameters=[IF_NONE_MATCH],
         )
-        def get(self, args: dict[str, Any], **path: str) -> Any:
+        def get(self, args: dict[str, Any], **path: Any) -> Any:
             release = store.resolve(args.get("content_version"))
             return respond(store, store.entity(release, kind, path[id_arg], schema.dump))
 
     ListView.__name__ = collection.nouns
     ItemView.__name__ = f"{collection.noun}ById"
     blp.route("")(ListView)
-    blp.route(f"/<{id_arg}>")(ItemView)
+    blp.route(
+        f"/<{id_arg}>",
+        parameters=[
+            {
+                "in": "path",
+                "name": id_arg,
+                "description": f"Stable id of the {collection.singular}.",
+                "example": example["id"],
+            }
+        ],
+    )(ItemView)
     return blp

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..domain import Release
-from .catalogue import CONTENT_HEADERS, IF_NONE_MATCH
+from .blueprint import CONTENT_HEADERS, Blueprint
+from .catalogue import UNKNOWN_VERSION
 from .representations import Representation, Store, represent, respond
 from .schemas import ManifestSchema, ReleaseSummarySchema
 
@@ -60,20 +60,29 @@ def releases_blueprint(store: Store) -> Blueprint:
             headers=CONTENT_HEADERS,
             example=summaries,
         )
-        @blp.alt_response(304, description="Not modified: the If-None-Match ETag still holds.")
+        @blp.conditional()
         @blp.doc(
             summary="List content releases",
             description="Every content release the service holds, newest first, with its "
             "date, checksum and the number of entries of each kind. `Content-Version` names the "
             "latest release, which requests without `content_version` read.",
             operationId="listReleases",
-            parameters=[IF_NONE_MATCH],
         )
-        def get(self) -> Any:
+        def get(self, **_: Any) -> Any:
             store.resolve(None)
             return respond(store, listing)
 
-    @blp.route("/<version>")
+    @blp.route(
+        "/<version>",
+        parameters=[
+            {
+                "in": "path",
+                "name": "version",
+                "description": "Semantic version of the release.",
+                "example": store.latest.version,
+            }
+        ],
+    )
     class ReleaseByVersion(MethodView):
         @blp.response(
             200,
@@ -82,17 +91,16 @@ def releases_blueprint(store: Store) -> Blueprint:
             headers=CONTENT_HEADERS,
             example=manifests[store.latest.version],
         )
-        @blp.alt_response(304, description="Not modified: the If-None-Match ETag still holds.")
-        @blp.alt_response(404, description="No release with this version.")
+        @blp.conditional()
+        @blp.problem(404, "No release with this version.", UNKNOWN_VERSION)
         @blp.doc(
             summary="Get a release's manifest",
             description="The manifest of one release: version, date, checksum, counts, what "
             "changed, its equipment vocabulary and the sources its content cites. Releases are "
             "immutable, so this response is cached for a long time.",
             operationId="getRelease",
-            parameters=[IF_NONE_MATCH],
         )
-        def get(self, version: str) -> Any:
+        def get(self, version: str, **_: Any) -> Any:
             release = store.resolve(version)
             return respond(store, pages[release.version])
 

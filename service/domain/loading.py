@@ -86,12 +86,12 @@ def bundled_releases() -> Traversable:
     return resources.files("service").joinpath("content", "releases")
 
 
-def load_releases(root: Traversable | Path | None = None) -> dict[str, Release]:
+def load_releases(root: Traversable | Path | str | None = None) -> dict[str, Release]:
     """Load every release folder under ``root``, oldest first.
 
     Raises ContentError when a folder or file is invalid, or when there is no release at all.
     """
-    root = bundled_releases() if root is None else root
+    root = bundled_releases() if root is None else Path(root) if isinstance(root, str) else root
     if not root.is_dir():
         raise ContentError(str(root), None, None, "is not a folder of releases")
     releases = []
@@ -322,7 +322,7 @@ def _no_repeats(place: _Place, path: str, values: Iterable[object]) -> None:
     seen: set[object] = set()
     for value in values:
         if value in seen:
-            raise place.error(path, f"repeats {value!r}")
+            raise place.error(path, f"repeats '{value}'")
         seen.add(value)
 
 

@@ -1,0 +1,78 @@
+"""The Blueprint of every resource: strict argument parsing and the shared response docs."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.flaskparser import FlaskParser
+
+from .problems import PROBLEM_JSON
+from .schemas import ProblemSchema
+
+CONTENT_HEADERS = {
+    "ETag": {
+        "description": "Strong validator of this representation; send it in If-None-Match.",
+        "schema": {"type": "string"},
+    },
+    "Content-Version": {
+        "description": "The content release this response was read from.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "Short max-age for the latest release; a year and `immutable` when pinned.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+class ConditionalHeadersSchema(ma.Schema):
+    """Documents If-None-Match; the other request headers are none of the schema's business."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    if_none_match = ma.fields.String(
+        data_key="If-None-Match",
+        metadata={
+            "description": "ETag(s) the client holds; a match gives 304 Not Modified, no body."
+        },
+    )
+
+
+class Blueprint(SmorestBlueprint):  # type: ignore[misc]
+    # webargs ignores unknown query parameters by default; with None the schemas' own
+    # `unknown = RAISE` applies, so a misspelt parameter is a 422 rather than silently dropped.
+    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+
+    def conditional(self) -> Any:
+        """Documents If-None-Match and the 304 it can give."""
+
+        def decorate(func: Any) -> Any:
+            func = self.arguments(ConditionalHeadersSchema, location="headers", as_kwargs=True)(
+                func
+            )
+            return self.alt_response(
+                304,
+                description="Not Modified: the If-None-Match ETag still holds; no body.",
+                headers=CONTENT_HEADERS,
+            )(func)
+
+        return decorate
+
+    def problem(self, status: int, description: str, detail: str) -> Any:
+        """Documents an error response as problem+json, with an example."""
+        return self.alt_response(
+            status,
+            schema=ProblemSchema,
+            content_type=PROBLEM_JSON,
+            description=description,
+            example={
+                "type": "about:blank",
+                "title": HTTPStatus(status).phrase,
+                "status": status,
+                "detail": detail,
+            },
+        )

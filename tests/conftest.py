@@ -1,0 +1,61 @@
+"""Fixtures shared by the suite: the app on bundled content, its client, and release copies."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.app import create_app
+from service.domain import Release, load_releases
+
+RELEASES = Path(__file__).resolve().parents[1] / "service" / "content" / "releases"
+
+
+@pytest.fixture(scope="session")
+def app() -> Flask:
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def release() -> Release:
+    return load_releases()["1.0.0"]
+
+
+def raw(file: str, version: str = "1.0.0") -> Any:
+    """A content file as the JSON on disk, independent of the loader."""
+    return json.loads((RELEASES / version / file).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def release_copy(tmp_path: Path) -> Callable[..., Path]:
+    """Copy release 1.0.0 into a temporary releases folder, optionally editing one file."""
+
+    def make(
+        file: str | None = None,
+        edit: Callable[[Any], Any] | None = None,
+        version: str = "1.0.0",
+    ) -> Path:
+        root = tmp_path / "releases"
+        folder = root / version
+        if not folder.exists():
+            shutil.copytree(RELEASES / "1.0.0", folder)
+        if file is not None and edit is not None:
+            path = folder / file
+            data = json.loads(path.read_text(encoding="utf-8"))
+            result = edit(data)
+            path.write_text(json.dumps(data if result is None else result), encoding="utf-8")
+        return root
+
+    return make
