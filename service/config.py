@@ -20,6 +20,9 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "CONTENT_DIR": env.get("CONTENT_DIR") or None,
         # Seconds a client may cache a response for the latest release, which a deploy can change.
         "LATEST_MAX_AGE": _integer(env, "LATEST_MAX_AGE", 300),
+        # Key of the MAC in routine ids. Every instance behind one URL needs the same key; ids
+        # are not secret (anyone may generate any routine), the MAC only detects tampering.
+        "ROUTINE_ID_KEY": env.get("ROUTINE_ID_KEY") or "metatarsalgia-routine-id-v1",
         # Request bodies above this many bytes are refused with 413.
         "MAX_CONTENT_LENGTH": _integer(env, "MAX_CONTENT_LENGTH", 16 * 1024),
         "API_TITLE": "Metatarsalgia exercise service",

@@ -180,6 +180,7 @@ def test_releases_list_and_manifest(client: FlaskClient) -> None:
         "summary": manifest["summary"],
         "changes": manifest["changes"],
         "safety_notice": "safety-notice",
+        "professional_advice": "when-to-see-a-professional",
         "equipment": raw("equipment.json"),
         "sources": manifest["sources"],
     }

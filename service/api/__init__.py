@@ -16,6 +16,7 @@ from .catalogue import catalogue_blueprints
 from .docs import docs_assets_blueprint
 from .releases import releases_blueprint
 from .representations import Store
+from .routines import routines_blueprint
 from .schemas import ProblemSchema
 
 API_DESCRIPTION = """\
@@ -63,7 +64,8 @@ def register(app: Flask, releases: dict[str, Release]) -> Api:
     store = Store(releases, app.config["LATEST_MAX_AGE"])
     app.extensions["content_store"] = store
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
-    for blueprint in (*catalogue_blueprints(store), releases_blueprint(store)):
+    routines = routines_blueprint(store, app.config["ROUTINE_ID_KEY"].encode())
+    for blueprint in (*catalogue_blueprints(store), routines, releases_blueprint(store)):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets_blueprint())
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import marshmallow as ma
 from flask_smorest import Blueprint as SmorestBlueprint
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import default_exceptions
 
-from .problems import PROBLEM_JSON
+from .problems import PROBLEM_JSON, fail
 from .schemas import ProblemSchema
 
 CONTENT_HEADERS = {
@@ -42,10 +43,21 @@ class ConditionalHeadersSchema(ma.Schema):
     )
 
 
+class Parser(FlaskParser):
+    def _raw_load_json(self, req: Any) -> Any:
+        # webargs reads a body that is not JSON as no body at all, which would answer a form
+        # post with a default routine; refuse it instead.
+        if not is_json_request(req):
+            raise default_exceptions[415]()
+        if not req.get_data(cache=True):
+            fail(400, "The request body is empty: send a JSON object, {} for every default.")
+        return super()._raw_load_json(req)
+
+
 class Blueprint(SmorestBlueprint):  # type: ignore[misc]
     # webargs ignores unknown query parameters by default; with None the schemas' own
     # `unknown = RAISE` applies, so a misspelt parameter is a 422 rather than silently dropped.
-    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+    ARGUMENTS_PARSER = Parser(unknown=None)
 
     def conditional(self) -> Any:
         """Documents If-None-Match and the 304 it can give."""

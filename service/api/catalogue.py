@@ -18,6 +18,7 @@ from .schemas import (
     PageQuerySchema,
     PrecautionSchema,
     ReleaseQuerySchema,
+    ScreeningQuestionSchema,
     item_query_schema,
 )
 
@@ -44,6 +45,11 @@ class Collection:
     schema: type[ma.Schema]
     description: str
     filters: str
+
+    @property
+    def id_arg(self) -> str:
+        """The path parameter: exercise_id, screening_question_id."""
+        return f"{self.singular.replace(' ', '_')}_id"
 
 
 COLLECTIONS = (
@@ -85,6 +91,16 @@ COLLECTIONS = (
         "What metatarsalgia is, self-care, exercising with it, and when to see a professional.",
         "Filter by text `q` over title, summary and body.",
     ),
+    Collection(
+        Kind.SCREENING,
+        "screening question",
+        "ScreeningQuestion",
+        "ScreeningQuestions",
+        ScreeningQuestionSchema,
+        "Red-flag questions to ask before a routine: a yes means see a professional instead. "
+        "Send the answers as a routine request's `screening`.",
+        "Filter by text `q` over question, reason and advice.",
+    ),
 )
 
 
@@ -99,7 +115,7 @@ def _blueprint(store: Store, collection: Collection, equipment: set[str]) -> Blu
     items = kind in (Kind.EXERCISE, Kind.STRETCH)
     query_schema = item_query_schema(equipment) if items else PageQuerySchema
     name = kind.value
-    id_arg = f"{collection.singular}_id"
+    id_arg = collection.id_arg
     blp = Blueprint(name, __name__, url_prefix=f"/{name}", description=collection.description)
     example = store.dumped(store.latest, kind, schema.dump)[0]
 

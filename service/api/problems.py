@@ -62,6 +62,18 @@ def fail(status: int, detail: str) -> NoReturn:
     raise error
 
 
+def problem_for(status: int, errors: list[tuple[str, str, str]]) -> HTTPException:
+    """An exception to raise for invalid input: (location, field, message) per error."""
+    error = default_exceptions[status]()
+    error.data = {  # type: ignore[attr-defined]
+        "errors": [
+            {"location": location, "field": field, "message": message}
+            for location, field, message in errors
+        ]
+    }
+    return error
+
+
 def from_exception(error: HTTPException) -> Response:
     """The problem response for an HTTP exception, raised by Flask, werkzeug or webargs."""
     status = error.code or 500
@@ -73,7 +85,12 @@ def from_exception(error: HTTPException) -> Response:
     headers = {name: value for name, value in error.get_headers() if name in _KEPT_HEADERS} | dict(
         data.get("headers") or {}
     )
-    errors = list(_flatten(data["messages"]))[:MAX_ERRORS] if "messages" in data else None
+    if "errors" in data:
+        errors = data["errors"]
+    elif "messages" in data:
+        errors = list(_flatten(data["messages"]))[:MAX_ERRORS]
+    else:
+        errors = None
     if errors:
         detail = _summarise(errors)
     elif "message" in data:

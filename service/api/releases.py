@@ -25,6 +25,7 @@ def describe(release: Release, latest: Release) -> dict[str, Any]:
         "summary": manifest.summary,
         "changes": manifest.changes,
         "safety_notice": manifest.safety_notice,
+        "professional_advice": manifest.professional_advice,
         "equipment": release.equipment,
         "sources": manifest.sources,
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ from .problems import fail
 
 JSON = "application/json"
 PINNED_MAX_AGE = 365 * 24 * 3600
+ROUTINE_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,23 @@ class Store:
         self._dumped: dict[tuple[str, Kind], list[dict[str, Any]]] = {}
         self._entities: dict[tuple[str, Kind, str], Representation] = {}
         self.listing = functools.lru_cache(maxsize=4096)(self._listing)
+        self._routines: OrderedDict[tuple[str, object], Representation] = OrderedDict()
+        self._routines_lock = threading.Lock()
+
+    def routine(
+        self, release: Release, request: object, build: Callable[[], Representation]
+    ) -> Representation:
+        """The routine's representation, built once per release and normalised request."""
+        key = (release.version, request)
+        with self._routines_lock:
+            found = self._routines.get(key)
+        if found is None:
+            found = build()  # outside the lock: generation is pure, a race only repeats it
+            with self._routines_lock:
+                self._routines[key] = found
+                while len(self._routines) > ROUTINE_CACHE_SIZE:
+                    self._routines.popitem(last=False)
+        return found
 
     def resolve(self, version: str | None) -> Release:
         """The release a request asks for; the latest when it names none.
@@ -134,7 +154,7 @@ class Store:
         )
 
 
-def respond(store: Store, representation: Representation) -> Response:
+def respond(store: Store, representation: Representation, *, conditional: bool = True) -> Response:
     """A 200 with the representation, or a 304 when the client's ETag matches."""
     pinned = bool(g.get("content_pinned"))
     max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
@@ -144,6 +164,6 @@ def respond(store: Store, representation: Representation) -> Response:
         ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
         *representation.headers,
     ]
-    if request.if_none_match.contains_weak(representation.etag.strip('"')):
+    if conditional and request.if_none_match.contains_weak(representation.etag.strip('"')):
         return Response(status=304, headers=headers)
     return Response(representation.body, status=200, headers=headers, mimetype=JSON)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..domain import Basis, Difficulty, Focus, Item, Load, Position
+from ..domain.routines import DAYS_PER_WEEK, MINUTES, PAIN, SEED, WEEKS, PositionChoice, Status
 
 
 def _d(text: str, **extra: object) -> dict[str, object]:
@@ -246,6 +248,12 @@ class ManifestSchema(ReleaseSummarySchema):
     safety_notice = fields.String(
         required=True, metadata=_d("Id of the guidance entry every routine carries.")
     )
+    professional_advice = fields.String(
+        required=True,
+        metadata=_d(
+            "Id of the guidance a routine points to when it advises seeing a professional."
+        ),
+    )
     equipment = fields.List(
         fields.Nested(lambda: EquipmentSchema()),
         required=True,
@@ -331,3 +339,352 @@ def item_query_schema(equipment_ids: Iterable[str]) -> type[ma.Schema]:
                 raise ma.ValidationError("'none' cannot be combined with other equipment.")
 
     return ItemQuerySchema
+
+
+class ScreeningQuestionSchema(ma.Schema):
+    id = fields.String(
+        required=True,
+        metadata=_d(
+            "Stable identifier, used in a routine request's `screening`.",
+            example="numbness-or-tingling",
+        ),
+    )
+    question = fields.String(
+        required=True, metadata=_d("The yes/no question to ask; yes is the red flag.")
+    )
+    reason = fields.String(required=True, metadata=_d("What a yes may point to."))
+    advice = fields.String(required=True, metadata=_d("What to do instead of exercising."))
+    sources = fields.List(
+        fields.Nested(CitationSchema), required=True, metadata=_d("Where it comes from.")
+    )
+
+
+# ---- routines
+
+_ROUTINE_FIELD_DOCS = {
+    "minutes": "Time budget in minutes, 5 to 60. The routine never takes longer.",
+    "equipment": (
+        "What the person has, as equipment ids. Default: a wall only. An empty list means "
+        "nothing at all; release 1.0.0 then has no possible stretch, so the answer is a 422."
+    ),
+    "position": (
+        "`any`; `seated` for someone who cannot stand for long (only seated items, including "
+        "a seated warm-up and cool-down stretch); `standing` for standing items only."
+    ),
+    "pain": (
+        "Pain now, 0-10 on the numeric rating scale; null when not given. From 7: only items "
+        "with low forefoot load, at their lowest dosage, and the advice to see a professional. "
+        "From 4: items with lower forefoot load are preferred."
+    ),
+    "level": (
+        "`beginner` (default: start slowly), `intermediate` or `advanced`: where on each "
+        "item's dosage range the routine starts. Items more than one level above are left out."
+    ),
+    "focus": (
+        "Focus areas to weight the choice: they are covered first and preferred when filling "
+        "the time. Strength, balance and flexibility are covered anyway when possible."
+    ),
+    "exclude": "Ids of exercises or stretches the person cannot or will not do.",
+    "week": (
+        "Week of the programme, 1 to 12. Each week moves every item one small step up its "
+        "dosage ladder (every two weeks below 3 days a week)."
+    ),
+    "days_per_week": "Days a week the person exercises, 1 to 7 (default 3).",
+    "seed": "Variety among equally good choices: another seed, maybe other items.",
+}
+_SCREENING_BODY = (
+    "Answers to the red-flag questions of GET /screening: question id to true (yes) or false. "
+    "Any yes gives `status: see-a-professional` with the reasons and no exercises. "
+    "False answers change nothing and are dropped from the normalised request."
+)
+_SCREENING_QUERY = (
+    "Ids of the red-flag questions (GET /screening) answered yes; repeat the parameter for each."
+)
+
+
+def routine_request_schemas(
+    equipment_ids: Iterable[str], item_ids: Iterable[str], question_ids: Iterable[str]
+) -> tuple[type[ma.Schema], type[ma.Schema]]:
+    """The JSON body schema of POST /routines and the query schema of GET /routines.
+
+    The body is strict JSON (no numbers as strings); the query form parses text, repeats list
+    parameters, accepts `equipment=none` for "nothing" and lists the screening ids answered yes.
+    """
+    choices = sorted(set(equipment_ids))
+    items = validate.OneOf(sorted(set(item_ids)))
+    questions = validate.OneOf(sorted(set(question_ids)))
+
+    def build(query: bool) -> dict[str, fields.Field[Any]]:
+        def integer(name: str, bounds: tuple[int, int], default: int) -> fields.Integer:
+            return fields.Integer(
+                strict=not query,
+                load_default=default,
+                validate=validate.Range(*bounds),
+                metadata=_d(_ROUTINE_FIELD_DOCS[name], example=default),
+            )
+
+        equipment_values = [NO_EQUIPMENT, *choices] if query else choices
+        return {
+            "minutes": integer("minutes", MINUTES, 15),
+            "equipment": fields.List(
+                fields.String(validate=validate.OneOf(equipment_values)),
+                load_default=lambda: ["wall"],
+                validate=validate.Length(max=len(equipment_values)),
+                metadata=_d(
+                    _ROUTINE_FIELD_DOCS["equipment"]
+                    + (
+                        " In the query, repeat the parameter; `none` means nothing."
+                        if query
+                        else ""
+                    ),
+                    example=["towel", "wall"],
+                ),
+            ),
+            "position": fields.Enum(
+                PositionChoice,
+                by_value=True,
+                load_default=PositionChoice.ANY,
+                metadata=_d(_ROUTINE_FIELD_DOCS["position"]),
+            ),
+            "pain": fields.Integer(
+                strict=not query,
+                allow_none=True,
+                load_default=None,
+                validate=validate.Range(*PAIN),
+                metadata=_d(_ROUTINE_FIELD_DOCS["pain"], example=3),
+            ),
+            "level": fields.Enum(
+                Difficulty,
+                by_value=True,
+                load_default=Difficulty.BEGINNER,
+                metadata=_d(_ROUTINE_FIELD_DOCS["level"]),
+            ),
+            "focus": fields.List(
+                fields.Enum(Focus, by_value=True),
+                load_default=list,
+                validate=validate.Length(max=len(Focus)),
+                metadata=_d(_ROUTINE_FIELD_DOCS["focus"], example=["balance"]),
+            ),
+            # `exclude` is a marshmallow Schema attribute: the field is named otherwise.
+            "excluded": fields.List(
+                data_key="exclude",
+                cls_or_instance=fields.String(validate=items),
+                load_default=list,
+                validate=validate.Length(max=50),
+                metadata=_d(_ROUTINE_FIELD_DOCS["exclude"], example=["heel-raises"]),
+            ),
+            "week": integer("week", WEEKS, 1),
+            "days_per_week": integer("days_per_week", DAYS_PER_WEEK, 3),
+            "screening": (
+                fields.List(
+                    fields.String(validate=questions),
+                    load_default=list,
+                    validate=validate.Length(max=50),
+                    metadata=_d(_SCREENING_QUERY, example=[]),
+                )
+                if query
+                else fields.Dict(
+                    keys=fields.String(validate=questions),
+                    values=fields.Boolean(truthy={True}, falsy={False}),
+                    load_default=dict,
+                    metadata=_d(_SCREENING_BODY, example={"numbness-or-tingling": False}),
+                )
+            ),
+            "seed": integer("seed", SEED, 0),
+            "content_version": fields.String(
+                validate=validate.Length(min=1, max=64),
+                metadata=_d(VERSION_DESCRIPTION, example="1.0.0"),
+            ),
+        }
+
+    body = type("RoutineRequestSchema", (StrictSchema,), build(query=False))
+    query = type("RoutineQuerySchema", (StrictSchema,), build(query=True))
+    return body, query
+
+
+class DoseSchema(ma.Schema):
+    sets = fields.Integer(required=True, metadata=_d("Sets."))
+    reps = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata=_d("Repetitions per set (per side); null if timed."),
+    )
+    hold_seconds = fields.Integer(
+        required=True, allow_none=True, metadata=_d("Seconds each repetition is held, or null.")
+    )
+    duration_seconds = fields.Integer(
+        required=True, allow_none=True, metadata=_d("Seconds of work per set for timed items.")
+    )
+    seconds_per_rep = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata=_d("Seconds to do one repetition, excluding the hold."),
+    )
+    rest_seconds = fields.Integer(required=True, metadata=_d("Rest between sets, in seconds."))
+    per_side = fields.Boolean(
+        required=True, metadata=_d("Whether all of this is done once for each foot or leg.")
+    )
+
+
+class RoutineItemSchema(ma.Schema):
+    kind = fields.String(
+        required=True, metadata=_d("`exercise` or `stretch`.", enum=["exercise", "stretch"])
+    )
+    id = fields.String(required=True, metadata=_d("Id of the catalogue entry."))
+    name = fields.String(required=True, metadata=_d("Display name."))
+    href = fields.String(
+        required=True,
+        metadata=_d("Link to the full catalogue entry, pinned to the routine's content release."),
+    )
+    dosage = fields.Nested(DoseSchema, required=True, metadata=_d("The dosage for this week."))
+    estimated_seconds = fields.Integer(
+        required=True,
+        metadata=_d("sets x sides x reps x (seconds per rep + hold), or x duration, plus rests."),
+    )
+
+
+class SectionSchema(ma.Schema):
+    name = fields.String(
+        required=True,
+        metadata=_d(
+            "`warm-up`, `exercises` or `cool-down`, in that order.",
+            enum=["warm-up", "exercises", "cool-down"],
+        ),
+    )
+    estimated_seconds = fields.Integer(required=True, metadata=_d("Time of the section."))
+    items = fields.List(
+        fields.Nested(RoutineItemSchema), required=True, metadata=_d("What to do, in order.")
+    )
+
+
+class LinkedEntrySchema(ma.Schema):
+    id = fields.String(required=True, metadata=_d("Id of the entry."))
+    title = fields.String(required=True, metadata=_d("Its title."))
+    summary = fields.String(required=True, metadata=_d("One sentence."))
+    href = fields.String(required=True, metadata=_d("Link to the full entry."))
+
+
+class SafetyNoticeSchema(LinkedEntrySchema):
+    body = fields.List(fields.String(), required=True, metadata=_d("The notice, in paragraphs."))
+
+
+class ReasonSchema(ma.Schema):
+    id = fields.String(required=True, metadata=_d("Id of the screening question answered yes."))
+    question = fields.String(required=True, metadata=_d("The question."))
+    reason = fields.String(required=True, metadata=_d("What the yes may point to."))
+    advice = fields.String(required=True, metadata=_d("What to do instead of exercising."))
+
+
+class OutlineItemSchema(ma.Schema):
+    id = fields.String(required=True, metadata=_d("Id of the catalogue entry."))
+    name = fields.String(required=True, metadata=_d("Display name."))
+    dosage = fields.Nested(DoseSchema, required=True, metadata=_d("The dosage that week."))
+
+
+class OutlineWeekSchema(ma.Schema):
+    week = fields.Integer(required=True, metadata=_d("Week of the programme."))
+    estimated_minutes = fields.Integer(
+        required=True,
+        metadata=_d("Time at that week's dosage; ask for a new routine then to fit your budget."),
+    )
+    items = fields.List(
+        fields.Nested(OutlineItemSchema),
+        required=True,
+        metadata=_d("The routine's items, each at most one small step above the week before."),
+    )
+
+
+class NormalisedRequestSchema(ma.Schema):
+    minutes = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["minutes"]))
+    equipment = fields.List(
+        fields.String(), required=True, metadata=_d("Equipment ids, sorted; [] means nothing.")
+    )
+    position = fields.Enum(
+        PositionChoice, by_value=True, required=True, metadata=_d(_ROUTINE_FIELD_DOCS["position"])
+    )
+    pain = fields.Integer(required=True, allow_none=True, metadata=_d(_ROUTINE_FIELD_DOCS["pain"]))
+    level = fields.Enum(
+        Difficulty, by_value=True, required=True, metadata=_d(_ROUTINE_FIELD_DOCS["level"])
+    )
+    focus = fields.List(
+        fields.Enum(Focus, by_value=True), required=True, metadata=_d(_ROUTINE_FIELD_DOCS["focus"])
+    )
+    excluded = fields.List(
+        fields.String(),
+        data_key="exclude",
+        required=True,
+        metadata=_d("Excluded ids, sorted."),
+    )
+    week = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["week"]))
+    days_per_week = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["days_per_week"]))
+    screening = fields.Dict(
+        keys=fields.String(),
+        values=fields.Boolean(),
+        required=True,
+        metadata=_d("The questions answered yes (false answers change nothing)."),
+    )
+    seed = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["seed"]))
+
+
+class RoutineSchema(ma.Schema):
+    """A generated routine."""
+
+    id = fields.String(
+        required=True,
+        metadata=_d(
+            "Stateless, URL-safe token for this routine: GET /routines/{id} returns the same "
+            "bytes on any instance. It holds the normalised request and the content release."
+        ),
+    )
+    content_version = fields.String(required=True, metadata=_d("The release it was built from."))
+    status = fields.Enum(
+        Status,
+        by_value=True,
+        required=True,
+        metadata=_d("`ready`, or `see-a-professional` when a red flag was answered yes."),
+    )
+    estimated_minutes = fields.Integer(
+        required=True, metadata=_d("Estimated time, rounded up; never more than `minutes`.")
+    )
+    estimated_seconds = fields.Integer(required=True, metadata=_d("Estimated time in seconds."))
+    request = fields.Nested(
+        NormalisedRequestSchema,
+        required=True,
+        metadata=_d("The normalised request: defaults filled in, lists sorted."),
+    )
+    sections = fields.List(
+        fields.Nested(SectionSchema),
+        required=True,
+        metadata=_d("warm-up, exercises, cool-down; empty when `see-a-professional`."),
+    )
+    precautions = fields.List(
+        fields.Nested(LinkedEntrySchema),
+        required=True,
+        metadata=_d("The precautions that apply to the routine's items."),
+    )
+    safety_notice = fields.Nested(
+        SafetyNoticeSchema, required=True, metadata=_d("The safety notice every routine carries.")
+    )
+    advice = fields.List(
+        fields.String(),
+        required=True,
+        metadata=_d("Advice for this request: high pain, red flags, a short routine."),
+    )
+    see_also = fields.List(
+        fields.Nested(LinkedEntrySchema),
+        required=True,
+        metadata=_d("Guidance to read, such as when to see a professional."),
+    )
+    reasons = fields.List(
+        fields.Nested(ReasonSchema),
+        required=True,
+        metadata=_d("The red flags answered yes, when `see-a-professional`."),
+    )
+    progression = fields.List(
+        fields.Nested(OutlineWeekSchema),
+        required=True,
+        metadata=_d(
+            "The next weeks (up to three, not past week 12): the same items, each a small step "
+            "up. Empty when pain is 7 or more, or when `see-a-professional`."
+        ),
+    )

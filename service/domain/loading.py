@@ -386,7 +386,18 @@ def _citations(obj: _Object, key: str = "sources") -> tuple[Citation, ...]:
 
 def _manifest(place: _Place, data: object) -> Manifest:
     obj = _Object(
-        place, data, "", ("version", "released", "summary", "changes", "safety_notice", "sources")
+        place,
+        data,
+        "",
+        (
+            "version",
+            "released",
+            "summary",
+            "changes",
+            "safety_notice",
+            "professional_advice",
+            "sources",
+        ),
     )
     version = obj.text("version")
     if not is_version(version):
@@ -407,6 +418,7 @@ def _manifest(place: _Place, data: object) -> Manifest:
         summary=obj.text("summary"),
         changes=obj.texts("changes"),
         safety_notice=obj.ident("safety_notice"),
+        professional_advice=obj.ident("professional_advice"),
         sources=sources,
     )
 
@@ -573,13 +585,15 @@ def _check_references(folder: str, release: Release) -> None:
                     f"names source {citation.source!r}, which the manifest does not list",
                 )
 
-    if release.manifest.safety_notice not in guidance:
-        raise ContentError(
-            f"{folder}/manifest.json",
-            None,
-            "safety_notice",
-            f"names guidance {release.manifest.safety_notice!r}, which guidance.json does not hold",
-        )
+    for key in ("safety_notice", "professional_advice"):
+        name = getattr(release.manifest, key)
+        if name not in guidance:
+            raise ContentError(
+                f"{folder}/manifest.json",
+                None,
+                key,
+                f"names guidance {name!r}, which guidance.json does not hold",
+            )
     exercise_ids = {item.id for item in release.exercises}
     for kind, items in ((Kind.EXERCISE, release.exercises), (Kind.STRETCH, release.stretches)):
         for item in items:

@@ -180,6 +180,7 @@ class Manifest:
     summary: str
     changes: tuple[str, ...]
     safety_notice: str
+    professional_advice: str
     sources: tuple[Source, ...]
 
 
