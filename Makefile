@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test check openapi clean
+.PHONY: run test check openapi clean bench-routines
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ run: $(VENV)/.installed
 	$(BIN)/gunicorn --config gunicorn.conf.py
 
 check: $(VENV)/.installed-dev
-	$(BIN)/ruff check service tests
-	$(BIN)/ruff format --check service tests
+	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff format --check service tests bench
 	$(BIN)/mypy
 
 test: check
@@ -36,3 +36,6 @@ openapi: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+bench-routines: $(VENV)/.installed
+	$(BIN)/python bench/routines.py
