@@ -184,3 +184,13 @@ def test_releases_list_and_manifest(client: FlaskClient) -> None:
         "equipment": raw("equipment.json"),
         "sources": manifest["sources"],
     }
+
+
+def test_health_endpoints(client: FlaskClient) -> None:
+    """Liveness and readiness answer 200; readiness names the loaded releases."""
+    live = client.get("/health/live")
+    assert (live.status_code, live.json) == (200, {"status": "live"})
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json == {"status": "ready", "latest_version": "1.0.0", "versions": ["1.0.0"]}
+    assert ready.headers["Cache-Control"] == "no-store"

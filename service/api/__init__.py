@@ -14,6 +14,7 @@ from ..domain import Release
 from . import problems
 from .catalogue import catalogue_blueprints
 from .docs import docs_assets_blueprint
+from .health import health_blueprint
 from .releases import releases_blueprint
 from .representations import Store
 from .routines import routines_blueprint
@@ -65,7 +66,12 @@ def register(app: Flask, releases: dict[str, Release]) -> Api:
     app.extensions["content_store"] = store
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
     routines = routines_blueprint(store, app.config["ROUTINE_ID_KEY"].encode())
-    for blueprint in (*catalogue_blueprints(store), routines, releases_blueprint(store)):
+    for blueprint in (
+        *catalogue_blueprints(store),
+        routines,
+        releases_blueprint(store),
+        health_blueprint(store),
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets_blueprint())
 
