@@ -1,21 +1,42 @@
-"""gunicorn settings for `make run` and the container; every value can be set from the environment."""
+"""gunicorn settings for `make run` and the container; the environment can override each one."""
 
 import os
+import shutil
+import tempfile
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 wsgi_app = "service.wsgi:app"
+# Measured on this 2-core machine (README, "Serving"): gthread serves this app faster than sync.
+worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("THREADS", "4"))
-worker_class = "gthread"
-# Load the app (and every content release) once in the master: bad content stops start-up there.
+# Load the app, and so every content release, once in the master: bad content stops start-up
+# there, with the file, item and field, before any worker forks.
 preload_app = True
-timeout = 30
-graceful_timeout = 20
+timeout = int(os.environ.get("TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
-max_requests = 10000
-max_requests_jitter = 1000
+max_requests = int(os.environ.get("MAX_REQUESTS", "10000"))
+max_requests_jitter = int(os.environ.get("MAX_REQUESTS_JITTER", "1000"))
 # gunicorn 27 would otherwise open a control socket in the home folder.
 control_socket_disable = True
-accesslog = None
+# Every line on stdout as JSON, access log included (service/logs.py).
+logger_class = "service.logs.GunicornLogger"
+accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# /metrics sums every worker's metrics from files in this folder, emptied at each start so
+# that no dead worker of an earlier run is counted. Set before the app (and prometheus_client)
+# is imported.
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "metatarsalgia-metrics")
+)
+shutil.rmtree(metrics_dir, ignore_errors=True)
+os.makedirs(metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
+
+    GunicornInternalPrometheusMetrics.mark_process_dead_on_child_exit(worker.pid)

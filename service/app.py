@@ -28,9 +28,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     releases = load_releases(app.config["CONTENT_DIR"])
 
-    from . import api
+    from . import api, observability
 
     api.register(app, releases)
+    observability.install(app)
 
     @app.after_request
     def security_headers(response: Any) -> Any:

@@ -25,6 +25,10 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "ROUTINE_ID_KEY": env.get("ROUTINE_ID_KEY") or "metatarsalgia-routine-id-v1",
         # Request bodies above this many bytes are refused with 413.
         "MAX_CONTENT_LENGTH": _integer(env, "MAX_CONTENT_LENGTH", 16 * 1024),
+        # Origins allowed to call the API from a browser, comma-separated; none by default.
+        "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
+        # Responses at least this many bytes are compressed (br or gzip) when the client accepts.
+        "COMPRESS_MIN_SIZE": _integer(env, "COMPRESS_MIN_SIZE", 1024),
         "API_TITLE": "Metatarsalgia exercise service",
         "API_VERSION": __version__,
         "OPENAPI_VERSION": "3.1.0",

@@ -7,15 +7,17 @@ the hot path looks it up and the 304 path does no serialisation at all.
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, g, request
+import brotli
+from flask import Response, current_app, g, request
 
 from ..domain import Filters, Kind, Release, paginate
 from .problems import fail
@@ -23,6 +25,11 @@ from .problems import fail
 JSON = "application/json"
 PINNED_MAX_AGE = 365 * 24 * 3600
 ROUTINE_CACHE_SIZE = 4096
+# Best first. Representations are compressed once and kept, so the hot path never compresses.
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "br": lambda body: brotli.compress(body, quality=9),
+    "gzip": lambda body: gzip.compress(body, compresslevel=9, mtime=0),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,17 @@ class Representation:
     body: bytes
     etag: str  # quoted, strong
     headers: tuple[tuple[str, str], ...] = ()
+    _encoded: dict[str, tuple[bytes, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def encoded(self, coding: str) -> tuple[bytes, str]:
+        """The body compressed with `coding`, and its own strong ETag; compressed once."""
+        found = self._encoded.get(coding)
+        if found is None:
+            found = self._encoded[coding] = (
+                ENCODERS[coding](self.body),
+                f'{self.etag[:-1]}-{coding}"',
+            )
+        return found
 
 
 def to_json(data: Any) -> bytes:
@@ -155,15 +173,24 @@ class Store:
 
 
 def respond(store: Store, representation: Representation, *, conditional: bool = True) -> Response:
-    """A 200 with the representation, or a 304 when the client's ETag matches."""
+    """A 200 with the representation, compressed when the client accepts it and it is worth
+    it, or a 304 when the client's ETag matches the variant it would get."""
     pinned = bool(g.get("content_pinned"))
     max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
+    body, etag, coding = representation.body, representation.etag, None
+    if len(body) >= current_app.config["COMPRESS_MIN_SIZE"]:
+        coding = request.accept_encodings.best_match(ENCODERS)
+        if coding is not None:
+            body, etag = representation.encoded(coding)
     headers = [
-        ("ETag", representation.etag),
+        ("ETag", etag),
         ("Content-Version", g.content_version),
         ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
+        ("Vary", "Accept-Encoding"),
         *representation.headers,
     ]
-    if conditional and request.if_none_match.contains_weak(representation.etag.strip('"')):
+    if coding is not None:
+        headers.append(("Content-Encoding", coding))
+    if conditional and request.if_none_match.contains_weak(etag.strip('"')):
         return Response(status=304, headers=headers)
-    return Response(representation.body, status=200, headers=headers, mimetype=JSON)
+    return Response(body, status=200, headers=headers, mimetype=JSON)

@@ -1,0 +1,123 @@
+"""What operators rely on: request ids, JSON logs, metrics by route, CORS, compression, limits."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import logging
+from datetime import timedelta
+from types import SimpleNamespace
+
+import brotli
+import pytest
+from flask.testing import FlaskClient
+from gunicorn.config import Config
+
+from service.app import create_app
+from service.logs import REQUEST_ID_KEY, ROUTE_KEY, GunicornLogger, json_formatter
+
+
+def test_sane_request_id_is_echoed_and_others_are_replaced(client: FlaskClient) -> None:
+    """X-Request-ID is kept when it is a short token, and generated otherwise."""
+    kept = client.get("/exercises", headers={"X-Request-ID": "abc-123.x:y"})
+    assert kept.headers["X-Request-ID"] == "abc-123.x:y"
+    for bad in ("a b", "x" * 129, "<script>", ""):
+        replaced = client.get("/nowhere", headers={"X-Request-ID": bad})
+        assert replaced.headers["X-Request-ID"] != bad
+        assert len(replaced.headers["X-Request-ID"]) == 32
+
+
+def test_metrics_are_labelled_by_route_template_not_by_path(client: FlaskClient) -> None:
+    """Raw paths never become label values, so hostile URLs cannot explode the series."""
+    client.get("/exercises/heel-raises")
+    client.get("/exercises/%2e%2e%2f%2e%2e")
+    client.get("/no/such/path/" + "x" * 50)
+    text = client.get("/metrics").get_data(as_text=True)
+    routes = {
+        line.split('route="')[1].split('"')[0]
+        for line in text.splitlines()
+        if line.startswith("flask_http_request_duration_seconds_count")
+    }
+    assert "/exercises/<exercise_id>" in routes
+    assert "unmatched" in routes
+    assert not any("heel-raises" in route or "x" * 50 in route for route in routes)
+
+
+@pytest.mark.parametrize("coding", ["br", "gzip"])
+def test_compressed_representation_has_its_own_etag_that_validates(
+    client: FlaskClient, coding: str
+) -> None:
+    """A compressed body decodes to the plain one and revalidates with its variant's ETag."""
+    plain = client.get("/exercises")
+    packed = client.get("/exercises", headers={"Accept-Encoding": coding})
+    assert packed.headers["Content-Encoding"] == coding
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    decode = brotli.decompress if coding == "br" else gzip.decompress
+    assert decode(packed.data) == plain.data
+    assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + f'-{coding}"'
+    again = client.get(
+        "/exercises",
+        headers={"Accept-Encoding": coding, "If-None-Match": packed.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    assert again.headers["ETag"] == packed.headers["ETag"]
+
+
+def test_small_responses_are_not_compressed(client: FlaskClient) -> None:
+    """Below the threshold compression costs more than it saves."""
+    response = client.get("/health/ready", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response.headers
+
+
+def test_cors_allows_only_configured_origins() -> None:
+    """Allowed origins get CORS headers exposing the validators; others get none."""
+    app = create_app({"CORS_ORIGINS": ["https://app.example"]})
+    client = app.test_client()
+    allowed = client.get("/exercises", headers={"Origin": "https://app.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    exposed = {h.strip() for h in allowed.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"ETag", "Content-Version", "X-Pagination", "X-Request-ID"} <= exposed
+    other = client.get("/exercises", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_no_cors_by_default(client: FlaskClient) -> None:
+    """With no origins configured, browsers on other origins cannot read responses."""
+    response = client.get("/exercises", headers={"Origin": "https://app.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_access_log_line_is_valid_json_whatever_the_client_sent() -> None:
+    """Hostile methods, routes and ids still give one JSON object per line."""
+    config = Config()
+    config.set("accesslog", "-")
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        logger = GunicornLogger(config)
+    finally:
+        root.handlers, root.level = saved[0], saved[1]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(json_formatter())
+    logger.access_log.handlers = [handler]
+    environ = {
+        "REQUEST_METHOD": 'GE"T\n',
+        ROUTE_KEY: "unmatched",
+        REQUEST_ID_KEY: 'id\u2028\x00"}{',
+    }
+    response = SimpleNamespace(status_code=404, sent=12)
+    logger.access(response, None, environ, timedelta(milliseconds=3.5))
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert {key: record[key] for key in ("message", "method", "route", "status", "bytes")} == {
+        "message": "request",
+        "method": 'GE"T\n',
+        "route": "unmatched",
+        "status": 404,
+        "bytes": 12,
+    }
+    assert record["duration_ms"] == 3.5
+    assert record["request_id"] == 'id\u2028\x00"}{'
