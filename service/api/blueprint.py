@@ -10,7 +10,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import default_exceptions
 
-from .problems import PROBLEM_JSON, fail
+from .problems import PROBLEM_JSON, fail, problem_for
 from .schemas import ProblemSchema
 
 CONTENT_HEADERS = {
@@ -44,6 +44,23 @@ class ConditionalHeadersSchema(ma.Schema):
 
 
 class Parser(FlaskParser):
+    def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
+        # webargs would silently take the first of a repeated single-valued parameter.
+        lists = {
+            field.data_key or name
+            for name, field in schema.fields.items()
+            if isinstance(field, ma.fields.List)
+        }
+        repeated = sorted(
+            key for key in req.args if key not in lists and len(req.args.getlist(key)) > 1
+        )
+        if repeated:
+            raise problem_for(
+                422,
+                [("query", key, "Given more than once; it takes one value.") for key in repeated],
+            )
+        return super().load_querystring(req, schema)
+
     def _raw_load_json(self, req: Any) -> Any:
         # webargs reads a body that is not JSON as no body at all, which would answer a form
         # post with a default routine; refuse it instead.

@@ -17,6 +17,15 @@ def _d(text: str, **extra: object) -> dict[str, object]:
     return {"description": text, **extra}
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes 1, "yes" and "on"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class StrictSchema(ma.Schema):
     """Input schemas refuse what they do not know, so a misspelt field is an error, not ignored."""
 
@@ -485,7 +494,7 @@ def routine_request_schemas(
                 if query
                 else fields.Dict(
                     keys=fields.String(validate=questions),
-                    values=fields.Boolean(truthy={True}, falsy={False}),
+                    values=StrictBoolean(),
                     load_default=dict,
                     metadata=_d(_SCREENING_BODY, example={"numbness-or-tingling": False}),
                 )
