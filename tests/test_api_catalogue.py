@@ -98,6 +98,7 @@ def test_list_pages_and_reports_totals(client: FlaskClient) -> None:
         ),
         ("?q=Marble", ["marble-pick-ups"]),
         ("?q=nothing-matches-this", []),
+        ("?equipment=none&equipment=marbles", ["heel-raises", "single-leg-balance", "heel-walks"]),
     ],
 )
 def test_list_filters(client: FlaskClient, query: str, expected: list[str] | None) -> None:

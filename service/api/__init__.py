@@ -18,7 +18,7 @@ from .health import health_blueprint
 from .releases import releases_blueprint
 from .representations import Store
 from .routines import routines_blueprint
-from .schemas import ProblemSchema
+from .schemas import ProblemSchema, Vocabulary, request_schemas
 
 API_DESCRIPTION = """\
 Exercises, stretches, precautions and guidance for **metatarsalgia** (pain in the ball of the
@@ -65,9 +65,10 @@ def register(app: Flask, releases: dict[str, Release]) -> Api:
     store = Store(releases, app.config["LATEST_MAX_AGE"])
     app.extensions["content_store"] = store
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
-    routines = routines_blueprint(store, app.config["ROUTINE_ID_KEY"].encode())
+    schemas = request_schemas(Vocabulary.of(releases.values()))
+    routines = routines_blueprint(store, schemas, app.config["ROUTINE_ID_KEY"].encode())
     for blueprint in (
-        *catalogue_blueprints(store),
+        *catalogue_blueprints(store, schemas),
         routines,
         releases_blueprint(store),
         health_blueprint(store),

@@ -15,11 +15,9 @@ from .schemas import (
     NO_EQUIPMENT,
     GuidanceSchema,
     ItemSchema,
-    PageQuerySchema,
     PrecautionSchema,
-    ReleaseQuerySchema,
+    RequestSchemas,
     ScreeningQuestionSchema,
-    item_query_schema,
 )
 
 PAGINATION_HEADER = {
@@ -104,16 +102,15 @@ COLLECTIONS = (
 )
 
 
-def catalogue_blueprints(store: Store) -> list[Blueprint]:
+def catalogue_blueprints(store: Store, schemas: RequestSchemas) -> list[Blueprint]:
     """One blueprint per collection, documented with examples from the latest release."""
-    equipment = {item.id for release in store.releases.values() for item in release.equipment}
-    return [_blueprint(store, collection, equipment) for collection in COLLECTIONS]
+    return [_blueprint(store, collection, schemas) for collection in COLLECTIONS]
 
 
-def _blueprint(store: Store, collection: Collection, equipment: set[str]) -> Blueprint:
+def _blueprint(store: Store, collection: Collection, schemas: RequestSchemas) -> Blueprint:
     kind, schema = collection.kind, collection.schema()
     items = kind in (Kind.EXERCISE, Kind.STRETCH)
-    query_schema = item_query_schema(equipment) if items else PageQuerySchema
+    query_schema = schemas.items if items else schemas.page
     name = kind.value
     id_arg = collection.id_arg
     blp = Blueprint(name, __name__, url_prefix=f"/{name}", description=collection.description)
@@ -161,7 +158,7 @@ def _blueprint(store: Store, collection: Collection, equipment: set[str]) -> Blu
             )
 
     class ItemView(MethodView):
-        @blp.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
+        @blp.arguments(schemas.release, location="query", as_kwargs=False)
         @blp.response(
             200,
             collection.schema,
@@ -195,6 +192,12 @@ def _blueprint(store: Store, collection: Collection, equipment: set[str]) -> Blu
                 "name": id_arg,
                 "description": f"Stable id of the {collection.singular}.",
                 "example": example["id"],
+                "schema": {
+                    "type": "string",
+                    "enum": sorted(
+                        {e.id for release in store.releases.values() for e in release.entries(kind)}
+                    ),
+                },
             }
         ],
     )(ItemView)

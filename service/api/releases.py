@@ -81,6 +81,7 @@ def releases_blueprint(store: Store) -> Blueprint:
                 "name": "version",
                 "description": "Semantic version of the release.",
                 "example": store.latest.version,
+                "schema": {"type": "string", "enum": list(store.releases)},
             }
         ],
     )

@@ -17,7 +17,7 @@ from ..domain.routines import (
 from .blueprint import CONTENT_HEADERS, Blueprint
 from .problems import fail, problem_for
 from .representations import Representation, Store, represent, respond
-from .schemas import NO_EQUIPMENT, RoutineSchema, routine_request_schemas
+from .schemas import NO_EQUIPMENT, RequestSchemas, RoutineSchema
 
 DESCRIPTION = """\
 A routine fits a person's time, equipment, position and pain, from one content release.
@@ -54,13 +54,8 @@ ROUTINE_HEADERS = CONTENT_HEADERS | {
 }
 
 
-def routines_blueprint(store: Store, id_key: bytes) -> Blueprint:
-    releases = store.releases.values()
-    body_schema, query_schema = routine_request_schemas(
-        {equipment.id for release in releases for equipment in release.equipment},
-        {item.id for release in releases for item in (*release.exercises, *release.stretches)},
-        {question.id for release in releases for question in release.screening},
-    )
+def routines_blueprint(store: Store, schemas: RequestSchemas, id_key: bytes) -> Blueprint:
+    body_schema, query_schema = schemas.routine_body, schemas.routine_query
     blp = Blueprint(
         "routines",
         __name__,
@@ -111,14 +106,7 @@ def routines_blueprint(store: Store, id_key: bytes) -> Blueprint:
         )
         def get(self, args: dict[str, Any], **_: Any) -> Any:
             release = store.resolve(args.pop("content_version", None))
-            equipment = args["equipment"]
-            if NO_EQUIPMENT in equipment:
-                if len(equipment) > 1:
-                    raise problem_for(
-                        422,
-                        [("query", "equipment", "'none' cannot be combined with equipment.")],
-                    )
-                args["equipment"] = []
+            args["equipment"] = [name for name in args["equipment"] if name != NO_EQUIPMENT]
             request = _request(args, "query")
             return respond(store, routine(release, request, "query"))
 

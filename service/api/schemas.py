@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..domain import Basis, Difficulty, Focus, Item, Load, Position
+from ..domain import Basis, Difficulty, Focus, Item, Load, Position, Release
 from ..domain.routines import DAYS_PER_WEEK, MINUTES, PAIN, SEED, WEEKS, PositionChoice, Status
 
 
@@ -279,75 +280,116 @@ class EquipmentSchema(ma.Schema):
     description = fields.String(required=True, metadata=_d("What counts as this equipment."))
 
 
-# ---- query arguments
+# ---- request arguments: built per app from the vocabulary of its releases
 
 VERSION_DESCRIPTION = (
     "The content release to read, such as `1.0.0` (see /content/releases). Absent: the latest "
     "release, cached briefly. Given: that release, cached for a long time since releases never "
     "change. An unknown version is a 404 problem listing the available ones."
 )
-
-
-class ReleaseQuerySchema(StrictSchema):
-    content_version = fields.String(
-        validate=validate.Length(min=1, max=64),
-        metadata=_d(VERSION_DESCRIPTION, example="1.0.0"),
-    )
-
-
-class PageQuerySchema(ReleaseQuerySchema):
-    page = fields.Integer(
-        load_default=1,
-        validate=validate.Range(min=1, max=10_000),
-        metadata=_d("Page number, from 1. A page past the last one is empty."),
-    )
-    page_size = fields.Integer(
-        load_default=20,
-        validate=validate.Range(min=1, max=100),
-        metadata=_d("Entries per page, 1 to 100."),
-    )
-    q = fields.String(
-        validate=validate.Length(min=1, max=200),
-        metadata=_d(
-            "Text search: keeps entries whose text contains every word of `q`, ignoring case.",
-            example="towel",
-        ),
-    )
-
-
 NO_EQUIPMENT = "none"
 
 
-def item_query_schema(equipment_ids: Iterable[str]) -> type[ma.Schema]:
-    """The filters of /exercises and /stretches, with the equipment vocabulary of the content."""
-    choices = [NO_EQUIPMENT, *sorted(set(equipment_ids))]
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ids that requests may name, from every release the app serves."""
 
-    class ItemQuerySchema(PageQuerySchema):
-        equipment = fields.List(
-            fields.String(validate=validate.OneOf(choices)),
-            validate=validate.Length(max=len(choices)),
-            metadata=_d(
-                "What the person has; repeat the parameter for each piece "
-                "(`equipment=towel&equipment=wall`). Keeps only entries whose every requirement "
-                "group is met. Absent: no equipment filter. `none`: the person has nothing, so "
-                "only entries needing no equipment.",
-                example=["towel"],
+    versions: tuple[str, ...]
+    equipment: tuple[str, ...]
+    items: tuple[str, ...]
+    questions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, releases: Iterable[Release]) -> Vocabulary:
+        releases = list(releases)
+
+        def ids(entries: Iterable[Any]) -> tuple[str, ...]:
+            return tuple(sorted({entry.id for entry in entries}))
+
+        return cls(
+            versions=tuple(release.version for release in releases),
+            equipment=ids(e for release in releases for e in release.equipment),
+            items=ids(i for release in releases for i in (*release.exercises, *release.stretches)),
+            questions=ids(q for release in releases for q in release.screening),
+        )
+
+    def content_version(self) -> fields.String:
+        # Documented as an enum so clients (and contract fuzzing) know the served versions; any
+        # other string is looked up and answered with a 404 listing them, never a path lookup.
+        return fields.String(
+            validate=validate.Length(min=1, max=64),
+            metadata=_d(VERSION_DESCRIPTION, enum=list(self.versions), example=self.versions[-1]),
+        )
+
+
+@dataclass(frozen=True)
+class RequestSchemas:
+    release: type[ma.Schema]  # content_version only
+    page: type[ma.Schema]  # + page, page_size, q
+    items: type[ma.Schema]  # + the filters of /exercises and /stretches
+    routine_body: type[ma.Schema]
+    routine_query: type[ma.Schema]
+
+
+def request_schemas(vocabulary: Vocabulary) -> RequestSchemas:
+    """Every request-argument schema, with the vocabulary's ids as the allowed values."""
+    release = type(
+        "ReleaseQuerySchema", (StrictSchema,), {"content_version": vocabulary.content_version()}
+    )
+    page = type(
+        "PageQuerySchema",
+        (release,),
+        {
+            "page": fields.Integer(
+                load_default=1,
+                validate=validate.Range(min=1, max=10_000),
+                metadata=_d("Page number, from 1. A page past the last one is empty."),
             ),
-        )
-        position = fields.Enum(
-            Position, by_value=True, metadata=_d("Keep only entries done in this position.")
-        )
-        focus = fields.Enum(Focus, by_value=True, metadata=_d("Keep only entries with this focus."))
-        difficulty = fields.Enum(
-            Difficulty, by_value=True, metadata=_d("Keep only entries of this difficulty.")
-        )
-
-        @ma.validates("equipment")
-        def _none_alone(self, value: list[str], **_: object) -> None:
-            if NO_EQUIPMENT in value and len(value) > 1:
-                raise ma.ValidationError("'none' cannot be combined with other equipment.")
-
-    return ItemQuerySchema
+            "page_size": fields.Integer(
+                load_default=20,
+                validate=validate.Range(min=1, max=100),
+                metadata=_d("Entries per page, 1 to 100."),
+            ),
+            "q": fields.String(
+                validate=validate.Length(min=1, max=200),
+                metadata=_d(
+                    "Text search: keeps entries whose text contains every word of `q`, "
+                    "ignoring case.",
+                    example="towel",
+                ),
+            ),
+        },
+    )
+    choices = [NO_EQUIPMENT, *vocabulary.equipment]
+    items = type(
+        "ItemQuerySchema",
+        (page,),
+        {
+            "equipment": fields.List(
+                fields.String(validate=validate.OneOf(choices)),
+                validate=validate.Length(max=len(choices)),
+                metadata=_d(
+                    "What the person has; repeat the parameter for each piece "
+                    "(`equipment=towel&equipment=wall`). Keeps only entries whose every "
+                    "requirement group is met. Absent: no equipment filter. `none` adds "
+                    "nothing: alone, it means the person has nothing, so only entries needing "
+                    "no equipment.",
+                    example=["towel"],
+                ),
+            ),
+            "position": fields.Enum(
+                Position, by_value=True, metadata=_d("Keep only entries done in this position.")
+            ),
+            "focus": fields.Enum(
+                Focus, by_value=True, metadata=_d("Keep only entries with this focus.")
+            ),
+            "difficulty": fields.Enum(
+                Difficulty, by_value=True, metadata=_d("Keep only entries of this difficulty.")
+            ),
+        },
+    )
+    body, query = _routine_request_schemas(vocabulary)
+    return RequestSchemas(release, page, items, body, query)
 
 
 class ScreeningQuestionSchema(ma.Schema):
@@ -411,17 +453,15 @@ _SCREENING_QUERY = (
 )
 
 
-def routine_request_schemas(
-    equipment_ids: Iterable[str], item_ids: Iterable[str], question_ids: Iterable[str]
-) -> tuple[type[ma.Schema], type[ma.Schema]]:
+def _routine_request_schemas(vocabulary: Vocabulary) -> tuple[type[ma.Schema], type[ma.Schema]]:
     """The JSON body schema of POST /routines and the query schema of GET /routines.
 
     The body is strict JSON (no numbers as strings); the query form parses text, repeats list
     parameters, accepts `equipment=none` for "nothing" and lists the screening ids answered yes.
     """
-    choices = sorted(set(equipment_ids))
-    items = validate.OneOf(sorted(set(item_ids)))
-    questions = validate.OneOf(sorted(set(question_ids)))
+    choices = list(vocabulary.equipment)
+    items = validate.OneOf(vocabulary.items)
+    questions = validate.OneOf(vocabulary.questions)
 
     def build(query: bool) -> dict[str, fields.Field[Any]]:
         def integer(name: str, bounds: tuple[int, int], default: int) -> fields.Integer:
@@ -442,7 +482,7 @@ def routine_request_schemas(
                 metadata=_d(
                     _ROUTINE_FIELD_DOCS["equipment"]
                     + (
-                        " In the query, repeat the parameter; `none` means nothing."
+                        " In the query, repeat the parameter; `none` alone means nothing."
                         if query
                         else ""
                     ),
@@ -500,10 +540,7 @@ def routine_request_schemas(
                 )
             ),
             "seed": integer("seed", SEED, 0),
-            "content_version": fields.String(
-                validate=validate.Length(min=1, max=64),
-                metadata=_d(VERSION_DESCRIPTION, example="1.0.0"),
-            ),
+            "content_version": vocabulary.content_version(),
         }
 
     body = type("RoutineRequestSchema", (StrictSchema,), build(query=False))
