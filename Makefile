@@ -1,23 +1,25 @@
-# Two commands matter: `make run` and `make test`. Both set up .venv themselves.
+# `make run` and `make test` are the two commands that matter; both set up .venv themselves.
+# Every install is pinned by requirements.lock (`make lock` refreshes it).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test check openapi clean bench-routines
+.PHONY: run test check verify openapi lock audit clean \
+	bench-routines bench soak docker docker-smoke run-nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(PIP) install --quiet --constraint requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
+	$(PIP) install --quiet --constraint requirements.lock -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -27,15 +29,52 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff check service tests bench
 	$(BIN)/ruff format --check service tests bench
 	$(BIN)/mypy
+	$(BIN)/bandit --quiet --recursive service
+	$(BIN)/hadolint Dockerfile
 
 test: check
 	$(BIN)/pytest
 
+# What needs more than the venv: Chromium (installed from Debian if missing) and a real
+# gunicorn for the contract fuzzing over HTTP. `.ci/run` runs it after `make test`.
+verify: $(VENV)/.installed-dev
+	$(BIN)/python tests/browser/setup.py
+	BROWSER_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/browser
+	$(BIN)/python tests/contract_http.py
+
 openapi: $(VENV)/.installed
 	$(BIN)/flask --app service.app openapi write --format=json openapi/openapi.json
 
-clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+lock: $(VENV)/.installed-dev
+	$(PIP) install --quiet --constraint requirements.lock pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links --upgrade --output-file requirements.lock pyproject.toml
+
+# Not part of `make test`: no vulnerability service is reachable from these machines, and
+# offline pip-audit must fail loudly rather than pass.
+audit: $(VENV)/.installed-dev
+	$(PIP) install --quiet --constraint requirements.lock pip-audit
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off \
+		|| { echo "make audit FAILED: pip-audit could not check the pinned set (see above;" \
+		"offline, no vulnerability database is reachable). Nothing was verified." >&2; exit 1; }
 
 bench-routines: $(VENV)/.installed
 	$(BIN)/python bench/routines.py
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/http.py
+
+soak: $(VENV)/.installed
+	$(BIN)/python bench/soak.py
+
+docker:
+	bash deploy/docker.sh build
+
+docker-smoke:
+	bash deploy/docker.sh smoke
+
+run-nginx: $(VENV)/.installed
+	bash deploy/run-nginx.sh
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,9 @@ from flask.testing import FlaskClient
 
 from service.app import create_app
 from service.domain import Release, load_releases
+
+# The browser tests need Chromium and run under `make verify`, which installs it.
+collect_ignore = [] if os.environ.get("BROWSER_TESTS") else ["browser"]
 
 RELEASES = Path(__file__).resolve().parents[1] / "service" / "content" / "releases"
 

@@ -142,6 +142,17 @@ def _blueprint(store: Store, collection: Collection, schemas: RequestSchemas) ->
             description=f"{collection.description} Paginated with `page` and `page_size`; "
             f"the X-Pagination header carries totals. {collection.filters}",
             operationId=f"list{collection.nouns}",
+            responses={
+                200: {
+                    "links": {
+                        f"Get{collection.noun}": {
+                            "operationId": f"get{collection.noun}",
+                            "parameters": {id_arg: "$response.body#/0/id"},
+                            "description": f"The first {collection.singular} of the page.",
+                        }
+                    }
+                }
+            },
         )
         def get(self, args: dict[str, Any], **_: Any) -> Any:
             release = store.resolve(args.get("content_version"))

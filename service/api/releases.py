@@ -68,6 +68,17 @@ def releases_blueprint(store: Store) -> Blueprint:
             "date, checksum and the number of entries of each kind. `Content-Version` names the "
             "latest release, which requests without `content_version` read.",
             operationId="listReleases",
+            responses={
+                200: {
+                    "links": {
+                        "GetRelease": {
+                            "operationId": "getRelease",
+                            "parameters": {"version": "$response.body#/0/version"},
+                            "description": "The manifest of the newest release.",
+                        }
+                    }
+                }
+            },
         )
         def get(self, **_: Any) -> Any:
             store.resolve(None)

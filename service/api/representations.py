@@ -173,24 +173,37 @@ class Store:
 
 
 def respond(store: Store, representation: Representation, *, conditional: bool = True) -> Response:
-    """A 200 with the representation, compressed when the client accepts it and it is worth
-    it, or a 304 when the client's ETag matches the variant it would get."""
+    """A content response: the representation with its release's headers and caching."""
     pinned = bool(g.get("content_pinned"))
     max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
+    return send(
+        representation,
+        mimetype=JSON,
+        headers=[
+            ("Content-Version", g.content_version),
+            ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
+        ],
+        conditional=conditional,
+    )
+
+
+def send(
+    representation: Representation,
+    *,
+    mimetype: str,
+    headers: list[tuple[str, str]],
+    conditional: bool = True,
+) -> Response:
+    """A 200 with the representation, compressed when the client accepts it and it is worth
+    it, or a 304 when the client's ETag matches the variant it would get."""
     body, etag, coding = representation.body, representation.etag, None
     if len(body) >= current_app.config["COMPRESS_MIN_SIZE"]:
         coding = request.accept_encodings.best_match(ENCODERS)
         if coding is not None:
             body, etag = representation.encoded(coding)
-    headers = [
-        ("ETag", etag),
-        ("Content-Version", g.content_version),
-        ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
-        ("Vary", "Accept-Encoding"),
-        *representation.headers,
-    ]
+    headers = [("ETag", etag), *headers, ("Vary", "Accept-Encoding"), *representation.headers]
     if coding is not None:
         headers.append(("Content-Encoding", coding))
     if conditional and request.if_none_match.contains_weak(etag.strip('"')):
         return Response(status=304, headers=headers)
-    return Response(body, status=200, headers=headers, mimetype=JSON)
+    return Response(body, status=200, headers=headers, mimetype=mimetype)

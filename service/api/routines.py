@@ -46,6 +46,18 @@ for byte; `seed` chooses among equally good options. `id` encodes the normalised
 GET /routines/{id} returns the same routine on any instance, with no database.
 """
 
+# The routine's id is the path parameter of its own URL: declared as OpenAPI links.
+ROUTINE_LINKS = {
+    200: {
+        "links": {
+            "GetRoutine": {
+                "operationId": "getRoutine",
+                "parameters": {"routine_id": "$response.body#/id"},
+                "description": "The same routine, by its stateless id.",
+            }
+        }
+    }
+}
 ROUTINE_HEADERS = CONTENT_HEADERS | {
     "Content-Location": {
         "description": "The routine's own URL, /routines/{id}.",
@@ -103,6 +115,7 @@ def routines_blueprint(store: Store, schemas: RequestSchemas, id_key: bytes) -> 
             "repeat (`equipment=towel&equipment=wall`), `equipment=none` means no equipment, "
             "and `screening` lists the ids of the questions answered yes.",
             operationId="getRoutineByQuery",
+            responses=ROUTINE_LINKS,
         )
         def get(self, args: dict[str, Any], **_: Any) -> Any:
             release = store.resolve(args.pop("content_version", None))
@@ -132,6 +145,7 @@ def routines_blueprint(store: Store, schemas: RequestSchemas, id_key: bytes) -> 
             "out-of-range values are 422 problems naming the field; so are constraints that no "
             "routine can satisfy, such as every stretch excluded.",
             operationId="createRoutine",
+            responses=ROUTINE_LINKS,
         )
         def post(self, args: dict[str, Any]) -> Any:
             release = store.resolve(args.pop("content_version", None))

@@ -236,6 +236,16 @@ class Release:
 
     @property
     def safety_notice(self) -> Guidance:
-        notice = self.find(Kind.GUIDANCE, self.manifest.safety_notice)
-        assert isinstance(notice, Guidance)  # noqa: S101 - the loader checked the reference
-        return notice
+        """The guidance every routine carries."""
+        return self._guidance(self.manifest.safety_notice)
+
+    @property
+    def professional_advice(self) -> Guidance:
+        """The guidance a routine points to when it advises seeing a professional."""
+        return self._guidance(self.manifest.professional_advice)
+
+    def _guidance(self, guidance_id: str) -> Guidance:
+        entry = self.find(Kind.GUIDANCE, guidance_id)
+        if not isinstance(entry, Guidance):  # the loader checks these references
+            raise LookupError(f"release {self.version} has no guidance {guidance_id!r}")
+        return entry

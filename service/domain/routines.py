@@ -237,7 +237,8 @@ def ladder(dosage: Dosage) -> tuple[Dose, ...]:
     set is added and the reps fall back so that the work done never drops.
     """
     work = dosage.reps or dosage.duration_seconds
-    assert work is not None  # noqa: S101 - the loader guarantees one of them
+    if work is None:  # the loader guarantees one of them
+        raise ValueError("a dosage needs reps or duration_seconds")
     hold = dosage.hold_seconds
     sets, amount, held = dosage.sets.min, work.min, hold.min if hold else None
     steps = [(sets, amount, held)]
@@ -329,8 +330,7 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
     check_request(release, request)
     notice = release.safety_notice
     flagged = tuple(q for q in release.screening if q.id in request.screening)
-    professional = release.find(Kind.GUIDANCE, release.manifest.professional_advice)
-    assert isinstance(professional, Guidance)  # noqa: S101 - the loader checked the reference
+    professional = release.professional_advice
     if flagged:
         return Routine(
             request=request,
