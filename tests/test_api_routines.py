@@ -317,3 +317,23 @@ def test_screening_lists_the_questions(client: FlaskClient) -> None:
     response = client.get("/screening")
     assert response.status_code == 200
     assert response.json == raw("screening.json")
+
+
+def test_signed_but_hostile_routine_id_is_404(client: FlaskClient, app: Flask) -> None:
+    """The MAC key is no secret, so a signed id may hold anything: still a 404, never a 500."""
+    import base64
+    import hashlib
+    import hmac
+
+    key = app.config["ROUTINE_ID_KEY"].encode()
+    for payload in (b"[" * 1500, b'{"a": 1}', b"[1,2,3]", b"\xff\xfe"):
+        mac = hmac.new(key, payload, hashlib.sha256).digest()[:12]
+        token = ".".join(
+            [
+                "r1",
+                *(base64.urlsafe_b64encode(part).rstrip(b"=").decode() for part in (payload, mac)),
+            ]
+        )
+        response = client.get(f"/routines/{token}")
+        assert response.status_code == 404, payload[:10]
+        assert response.json["detail"].startswith("No routine has this id:")

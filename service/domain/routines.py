@@ -595,6 +595,10 @@ def decode_routine_id(token: str, key: bytes) -> tuple[str, RoutineRequest]:
         payload, mac = _unb64(parts[1]), _unb64(parts[2])
     except (binascii.Error, ValueError):
         raise RoutineIdError("not a routine id") from None
+    # base64 decoding forgives '+' for '-' and stray low bits: only the canonical spelling of
+    # an id is that id, so a changed character never names the same routine.
+    if _b64(payload) != parts[1] or _b64(mac) != parts[2]:
+        raise RoutineIdError("not a routine id")
     if not hmac.compare_digest(mac, _mac(key, payload)):
         raise RoutineIdError("routine id does not match its signature")
     try:
@@ -613,8 +617,9 @@ def decode_routine_id(token: str, key: bytes) -> tuple[str, RoutineRequest]:
             screening=screening,
             seed=seed,
         )
-    except (ValueError, TypeError) as error:
-        raise RoutineIdError(f"routine id holds no valid request: {error}") from None
+    except (ValueError, TypeError, RecursionError) as error:
+        # RecursionError: a signed payload nested deeper than json.loads can follow.
+        raise RoutineIdError(f"routine id holds no valid request: {type(error).__name__}") from None
     if not isinstance(version, str):
         raise RoutineIdError("routine id holds no valid release version")
     return version, request
