@@ -51,10 +51,11 @@ lock: $(VENV)/.installed-dev
 		--no-emit-find-links --upgrade --output-file requirements.lock pyproject.toml
 
 # Not part of `make test`: no vulnerability service is reachable from these machines, and
-# offline pip-audit must fail loudly rather than pass.
+# offline pip-audit must fail loudly rather than pass. Without --strict it reports "No known
+# vulnerabilities found" after skipping every package it could not look up.
 audit: $(VENV)/.installed-dev
 	$(PIP) install --quiet --constraint requirements.lock pip-audit
-	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off \
+	$(BIN)/pip-audit --strict --requirement requirements.lock --no-deps --disable-pip --progress-spinner off \
 		|| { echo "make audit FAILED: pip-audit could not check the pinned set (see above;" \
 		"offline, no vulnerability database is reachable). Nothing was verified." >&2; exit 1; }
 
