@@ -74,8 +74,9 @@ docker:
 docker-smoke:
 	bash deploy/docker.sh smoke
 
+# nginx listens on 8080 unless PORT is given; gunicorn behind it on UPSTREAM_PORT (8001).
 run-nginx: $(VENV)/.installed
-	bash deploy/run-nginx.sh
+	PORT=$(if $(filter file,$(origin PORT)),8080,$(PORT)) bash deploy/run-nginx.sh
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

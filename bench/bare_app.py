@@ -1,0 +1,43 @@
+"""The reference for bench/http.py: a bare Flask app answering constant JSON bytes.
+
+Every path and method (GET, HEAD, POST) gets the same 200 with a JSON body of about the size of
+GET /exercises/heel-raises (1,902 bytes), and nothing else: no validation, content, caching
+headers, metrics, CORS, compression or request ids. Run under the service's own gunicorn config,
+the argument replacing its wsgi_app:
+
+    .venv/bin/gunicorn --config gunicorn.conf.py bench.bare_app:app
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response
+
+BODY_SIZE = 1902
+
+
+def _body(size: int) -> bytes:
+    """Compact JSON of exactly `size` bytes, shaped a little like an exercise."""
+    data = {
+        "id": "reference",
+        "name": "Constant reference body",
+        "summary": "The same bytes for every request.",
+        "steps": [],
+    }
+    while len(json.dumps(data, separators=(",", ":"))) < size - 80:
+        data["steps"].append("Step text of about the length of a real instruction line.")
+    data["padding"] = ""
+    text = json.dumps(data, separators=(",", ":"))
+    data["padding"] = "x" * (size - len(text))
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+BODY = _body(BODY_SIZE)
+app = Flask(__name__)
+
+
+@app.route("/", defaults={"path": ""}, methods=["GET", "HEAD", "POST"])
+@app.route("/<path:path>", methods=["GET", "HEAD", "POST"])
+def constant(path: str) -> Response:
+    return Response(BODY, mimetype="application/json")
