@@ -518,8 +518,8 @@ def header(wrk: str, nginx: str) -> None:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     threads = os.environ.get("THREADS", "4")
-    max_requests = os.environ.get("MAX_REQUESTS", "10000")
-    jitter = os.environ.get("MAX_REQUESTS_JITTER", "1000")
+    max_requests = os.environ.get("MAX_REQUESTS", "100000")  # as gunicorn.conf.py
+    jitter = os.environ.get("MAX_REQUESTS_JITTER", "10000")
     print("HTTP benchmark: the service against bare Flask and nginx (bench/http.py)")
     print(f"date      {now}")
     print(f"machine   nproc {output(['nproc'])}, CPU {cpu_model()}")

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import os
-import re
-import uuid
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from flask_compress import Compress
 from flask_cors import CORS
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Gauge,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
 
+from .fastpath import FastPath
 from .logs import REQUEST_ID_KEY, ROUTE_KEY
 
-REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 EXPOSED_HEADERS = ["ETag", "Content-Version", "X-Pagination", "X-Request-ID", "Content-Location"]
+INFO = Gauge(
+    "metatarsalgia_service_info",
+    "The service's version.",
+    ["version"],
+    multiprocess_mode="max",
+)
 
 
 def route(req: Any) -> str:
@@ -23,21 +35,25 @@ def route(req: Any) -> str:
 
 
 def install(app: Flask) -> None:
-    """Wire request ids, route names for the access log, metrics, CORS and compression."""
-
-    @app.before_request
-    def request_id() -> None:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        request.environ[REQUEST_ID_KEY] = g.request_id
+    """Wire request ids, route names, metrics, CORS, compression and the hot path."""
 
     @app.after_request
     def echo_request_id(response: Response) -> Response:
-        response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+        # The request id was chosen by the hot path (service/fastpath.py), before Flask.
+        response.headers["X-Request-ID"] = request.environ[REQUEST_ID_KEY]
         request.environ[ROUTE_KEY] = route(request)
         return response
 
-    _metrics(app)
+    @app.get("/metrics")
+    def metrics() -> Response:
+        """Prometheus metrics; summed over the workers when PROMETHEUS_MULTIPROC_DIR is set."""
+        registry = REGISTRY
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+    INFO.labels(app.config["API_VERSION"]).set(1)
     CORS(
         app,
         origins=app.config["CORS_ORIGINS"],
@@ -45,6 +61,9 @@ def install(app: Flask) -> None:
         allow_headers=["Content-Type", "If-None-Match", "X-Request-ID"],
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
+        # Only answers to requests with an Origin carry CORS headers; those never reach the
+        # hot path's stored bytes, which are then the same for every client.
+        always_send=False,
     )
     app.config.update(
         COMPRESS_MIMETYPES=[
@@ -59,18 +78,4 @@ def install(app: Flask) -> None:
         COMPRESS_ALGORITHM=["br", "gzip"],
     )
     Compress(app)
-
-
-def _metrics(app: Flask) -> None:
-    """/metrics: summed over gunicorn's workers when PROMETHEUS_MULTIPROC_DIR is set."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
-
-        metrics = GunicornInternalPrometheusMetrics(app, group_by=route)
-    else:
-        from prometheus_client import CollectorRegistry
-        from prometheus_flask_exporter import PrometheusMetrics
-
-        # One registry per app, so that several apps (tests) can live in one process.
-        metrics = PrometheusMetrics(app, group_by=route, registry=CollectorRegistry())
-    metrics.info("metatarsalgia_service_info", "Service version", version=app.config["API_VERSION"])
+    app.wsgi_app = FastPath(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]

@@ -37,7 +37,7 @@ def test_metrics_are_labelled_by_route_template_not_by_path(client: FlaskClient)
     routes = {
         line.split('route="')[1].split('"')[0]
         for line in text.splitlines()
-        if line.startswith("flask_http_request_duration_seconds_count")
+        if line.startswith("http_request_duration_seconds_count")
     }
     assert "/exercises/<exercise_id>" in routes
     assert "unmatched" in routes
@@ -121,3 +121,54 @@ def test_access_log_line_is_valid_json_whatever_the_client_sent() -> None:
     }
     assert record["duration_ms"] == 3.5
     assert record["request_id"] == 'id\u2028\x00"}{'
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs"),
+    [
+        ("GET", "/exercises/foot-roll", {}),
+        ("GET", "/stretches?equipment=wall", {"headers": {"Accept-Encoding": "gzip"}}),
+        ("GET", "/routines?minutes=25&equipment=towel&equipment=wall", {}),
+        ("POST", "/routines", {"json": {"minutes": 35, "equipment": ["towel", "wall"]}}),
+    ],
+)
+def test_repeated_requests_get_the_same_answer_from_stored_bytes(
+    method: str, url: str, kwargs: dict[str, object]
+) -> None:
+    """The hot path answers a repeat exactly as Flask did, but with the new request's id."""
+    client = create_app().test_client()
+    headers = dict(kwargs.pop("headers", {}))  # type: ignore[call-overload]
+    first = client.open(url, method=method, headers=headers | {"X-Request-ID": "first"}, **kwargs)  # type: ignore[arg-type]
+    again = client.open(url, method=method, headers=headers | {"X-Request-ID": "again"}, **kwargs)  # type: ignore[arg-type]
+    assert first.status_code == again.status_code == 200
+    assert again.data == first.data
+    assert (first.headers["X-Request-ID"], again.headers["X-Request-ID"]) == ("first", "again")
+    assert [h for h in again.headers if h[0] != "X-Request-ID"] == [
+        h for h in first.headers if h[0] != "X-Request-ID"
+    ]
+    stored = client.get("/metrics").get_data(as_text=True)
+    assert "http_stored_responses_total" in stored
+
+
+def test_stored_answer_revalidates_with_304() -> None:
+    """A repeat with the ETag gets 304 and the same validators, without a body."""
+    client = create_app().test_client()
+    first = client.get("/guidance/self-care")
+    assert client.get("/guidance/self-care").status_code == 200  # now stored
+    again = client.get("/guidance/self-care", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+
+
+def test_errors_and_cors_requests_are_never_stored() -> None:
+    """Only cacheable 200s are kept, and requests with an Origin always reach Flask."""
+    app = create_app({"CORS_ORIGINS": ["https://app.example"]})
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get("/exercises/nope").status_code == 404
+        allowed = client.get("/exercises", headers={"Origin": "https://app.example"})
+        assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    plain = client.get("/exercises")
+    assert "Access-Control-Allow-Origin" not in plain.headers

@@ -20,6 +20,7 @@ import brotli
 from flask import Response, current_app, g, request
 
 from ..domain import Filters, Kind, Release, paginate
+from ..fastpath import CACHEABLE_KEY
 from .problems import fail
 
 JSON = "application/json"
@@ -172,7 +173,7 @@ class Store:
         )
 
 
-def respond(store: Store, representation: Representation, *, conditional: bool = True) -> Response:
+def respond(store: Store, representation: Representation) -> Response:
     """A content response: the representation with its release's headers and caching."""
     pinned = bool(g.get("content_pinned"))
     max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
@@ -183,19 +184,17 @@ def respond(store: Store, representation: Representation, *, conditional: bool =
             ("Content-Version", g.content_version),
             ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
         ],
-        conditional=conditional,
     )
 
 
 def send(
-    representation: Representation,
-    *,
-    mimetype: str,
-    headers: list[tuple[str, str]],
-    conditional: bool = True,
+    representation: Representation, *, mimetype: str, headers: list[tuple[str, str]]
 ) -> Response:
-    """A 200 with the representation, compressed when the client accepts it and it is worth
-    it, or a 304 when the client's ETag matches the variant it would get."""
+    """A 200 with the representation, compressed when the client accepts it and it is worth it.
+
+    The hot path (service/fastpath.py) keeps these bytes for the same request again, and turns
+    a GET whose If-None-Match holds the ETag of the variant sent into a 304.
+    """
     body, etag, coding = representation.body, representation.etag, None
     if len(body) >= current_app.config["COMPRESS_MIN_SIZE"]:
         coding = request.accept_encodings.best_match(ENCODERS)
@@ -204,6 +203,5 @@ def send(
     headers = [("ETag", etag), *headers, ("Vary", "Accept-Encoding"), *representation.headers]
     if coding is not None:
         headers.append(("Content-Encoding", coding))
-    if conditional and request.if_none_match.contains_weak(etag.strip('"')):
-        return Response(status=304, headers=headers)
+    request.environ[CACHEABLE_KEY] = True
     return Response(body, status=200, headers=headers, mimetype=mimetype)

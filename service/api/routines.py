@@ -151,7 +151,7 @@ def routines_blueprint(store: Store, schemas: RequestSchemas, id_key: bytes) -> 
             release = store.resolve(args.pop("content_version", None))
             args["screening"] = [name for name, yes in args["screening"].items() if yes]
             request = _request(args, "json")
-            return respond(store, routine(release, request, "json"), conditional=False)
+            return respond(store, routine(release, request, "json"))
 
     @blp.route(
         "/<routine_id>",
