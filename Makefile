@@ -63,7 +63,7 @@ bench-routines: $(VENV)/.installed
 	$(BIN)/python bench/routines.py
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/wrk_bench.py
 
 soak: $(VENV)/.installed
 	$(BIN)/python bench/soak.py

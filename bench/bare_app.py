@@ -1,4 +1,4 @@
-"""The reference for bench/http.py: a bare Flask app answering constant JSON bytes.
+"""The reference for bench/wrk_bench.py: a bare Flask app answering constant JSON bytes.
 
 Every path and method (GET, HEAD, POST) gets the same 200 with a JSON body of about the size of
 GET /exercises/heel-raises (1,902 bytes), and nothing else: no validation, content, caching

@@ -2,7 +2,7 @@
 
 A script, not a test: it prints figures and goals, and exits 0 even when a goal is missed
 (non-zero only when it could not measure). Run with `make bench`, or
-`.venv/bin/python bench/http.py` from the project folder.
+`.venv/bin/python bench/wrk_bench.py` from the project folder.
 
 On 127.0.0.1, random free ports, it starts:
   service      the service, `gunicorn --config gunicorn.conf.py` (the production config)
@@ -520,7 +520,7 @@ def header(wrk: str, nginx: str) -> None:
     threads = os.environ.get("THREADS", "4")
     max_requests = os.environ.get("MAX_REQUESTS", "100000")  # as gunicorn.conf.py
     jitter = os.environ.get("MAX_REQUESTS_JITTER", "10000")
-    print("HTTP benchmark: the service against bare Flask and nginx (bench/http.py)")
+    print("HTTP benchmark: the service against bare Flask and nginx (bench/wrk_bench.py)")
     print(f"date      {now}")
     print(f"machine   nproc {output(['nproc'])}, CPU {cpu_model()}")
     print(f"python    {platform.python_version()} ({sys.executable})")
