@@ -9,7 +9,7 @@ wsgi_app = "service.wsgi:app"
 # gthread, not sync: as fast here (README, "Serving"), and it keeps connections alive (sync closes
 # each one), so nginx's upstream keepalive and clients reuse them, and a slow client holds a
 # thread, not a whole worker.
-worker_class = "gthread"
+worker_class = "service.worker.ProblemThreadWorker"  # gthread, answering its own errors as JSON
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("THREADS", "4"))
 # Load the app, and so every content release, once in the master: bad content stops start-up
@@ -18,6 +18,8 @@ preload_app = True
 timeout = int(os.environ.get("TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
+# The longest request line gunicorn accepts (its maximum); longer ones get a 414 problem.
+limit_request_line = 8190
 # Recycle workers now and then as a guard against leaks; not so often that a busy worker (about
 # 1,500 requests a second here) restarts every few seconds, dropping its stored answers and its
 # keep-alive connections.

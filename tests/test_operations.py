@@ -172,3 +172,27 @@ def test_errors_and_cors_requests_are_never_stored() -> None:
         assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
     plain = client.get("/exercises")
     assert "Access-Control-Allow-Origin" not in plain.headers
+
+
+def test_gunicorn_refusals_are_problems_too() -> None:
+    """What gunicorn answers itself (414, 400, 431) is written as problem+json."""
+    import socket
+
+    from service.worker import write_problem
+
+    left, right = socket.socketpair()
+    with left, right:
+        write_problem(left, 414, "URI Too Long", "Request Line is too large (9026 > 8190)")
+        left.shutdown(socket.SHUT_WR)
+        raw = b""
+        while chunk := right.recv(4096):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 414 URI Too Long"
+    assert b"Content-Type: application/problem+json" in head
+    assert json.loads(body) == {
+        "type": "about:blank",
+        "title": "URI Too Long",
+        "status": 414,
+        "detail": "Request Line is too large (9026 > 8190)",
+    }
