@@ -32,6 +32,8 @@ METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 MAX_ENTRIES = 5_000  # per worker; at most ~10 KB each
 NOT_MODIFIED_DROPS = frozenset({"content-type", "content-length"})
 
+# method, path, query string, Accept-Encoding, and the body for POST
+Key = tuple[str | bytes, ...]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -67,7 +69,7 @@ class FastPath:
     def __init__(self, app: WSGIApp, max_body: int) -> None:
         self.app = app
         self.max_body = max_body
-        self.stored: dict[tuple[str, ...] | tuple[str | bytes, ...], Stored] = {}
+        self.stored: dict[Key, Stored] = {}
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -125,7 +127,7 @@ class FastPath:
         _observe(environ, "200", started)
         return [entry.body]
 
-    def _key(self, environ: dict[str, Any]) -> tuple[str, ...] | tuple[str | bytes, ...] | None:
+    def _key(self, environ: dict[str, Any]) -> Key | None:
         if "HTTP_ORIGIN" in environ:
             return None
         method = environ["REQUEST_METHOD"]
@@ -162,7 +164,7 @@ class FastPath:
             body=body,
         )
 
-    def _store(self, key: tuple[str, ...] | tuple[str | bytes, ...], entry: Stored) -> None:
+    def _store(self, key: Key, entry: Stored) -> None:
         with self.lock:
             if len(self.stored) >= MAX_ENTRIES:
                 self.stored.pop(next(iter(self.stored)))

@@ -74,7 +74,6 @@ def install(app: Flask) -> None:
             "text/javascript",
             "application/javascript",
         ],
-        COMPRESS_MIN_SIZE=app.config["COMPRESS_MIN_SIZE"],
         COMPRESS_ALGORITHM=["br", "gzip"],
     )
     Compress(app)
