@@ -20,9 +20,10 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "CONTENT_DIR": env.get("CONTENT_DIR") or None,
         # Seconds a client may cache a response for the latest release, which a deploy can change.
         "LATEST_MAX_AGE": _integer(env, "LATEST_MAX_AGE", 300),
-        # Key of the MAC in routine ids. Every instance behind one URL needs the same key; ids
-        # are not secret (anyone may generate any routine), the MAC only detects tampering.
-        "ROUTINE_ID_KEY": env.get("ROUTINE_ID_KEY") or "metatarsalgia-routine-id-v1",
+        # Keys that encrypt routine ids, `kid:base64url-64-bytes[,kid:key...]`: the first
+        # encrypts, all decrypt (rotation). Every instance behind one URL needs the same keys.
+        # Unset: a key made at start-up, so ids last until the service restarts.
+        "ROUTINE_ID_KEYS": env.get("ROUTINE_ID_KEYS") or None,
         # Request bodies above this many bytes are refused with 413.
         "MAX_CONTENT_LENGTH": _integer(env, "MAX_CONTENT_LENGTH", 16 * 1024),
         # Origins allowed to call the API from a browser, comma-separated; none by default.

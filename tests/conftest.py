@@ -20,11 +20,21 @@ from service.domain import Release, load_releases
 collect_ignore = [] if os.environ.get("BROWSER_TESTS") else ["browser"]
 
 RELEASES = Path(__file__).resolve().parents[1] / "service" / "content" / "releases"
+# The newest release folder, found by name: what requests without content_version read.
+LATEST = max((p.name for p in RELEASES.iterdir()), key=lambda v: tuple(map(int, v.split("."))))
 
 
 @pytest.fixture(scope="session")
 def app() -> Flask:
     return create_app({"TESTING": True})
+
+
+@pytest.fixture(scope="session")
+def first_release_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The app serving release 1.0.0 alone, the content the catalogue tests spell out."""
+    root = tmp_path_factory.mktemp("releases")
+    shutil.copytree(RELEASES / "1.0.0", root / "1.0.0")
+    return create_app({"TESTING": True, "CONTENT_DIR": str(root)})
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from .conftest import raw
@@ -14,6 +15,12 @@ from .conftest import raw
 ETAG = re.compile(r'"[0-9a-f]{32}"')
 LATEST_CACHE = "public, max-age=300"
 PINNED_CACHE = "public, max-age=31536000, immutable"
+
+
+@pytest.fixture(scope="module")
+def app(first_release_app: Flask) -> Flask:
+    """These tests spell out release 1.0.0's content: serve it alone, as the latest."""
+    return first_release_app
 
 
 def _with_null_notes(entry: dict[str, Any]) -> dict[str, Any]:

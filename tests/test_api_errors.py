@@ -11,6 +11,12 @@ from service.app import create_app
 PROBLEM = "application/problem+json"
 
 
+@pytest.fixture(scope="module")
+def app(first_release_app: Flask) -> Flask:
+    """These tests spell out release 1.0.0's content: serve it alone, as the latest."""
+    return first_release_app
+
+
 def _problem(status: int, title: str, detail: str, **extra: object) -> dict[str, object]:
     return {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
 

@@ -10,13 +10,14 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from ..domain import Release
+from ..domain import IdKeys, Release
 from . import problems
 from .catalogue import catalogue_blueprints
 from .docs import docs_assets_blueprint
 from .health import health_blueprint
 from .releases import releases_blueprint
 from .representations import Store
+from .routine_schemas import RoutineRequestSchemas
 from .routines import routines_blueprint
 from .schemas import ProblemSchema, Vocabulary, request_schemas
 
@@ -60,13 +61,29 @@ class Api(SmorestApi):  # type: ignore[misc]
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+def id_keys(app: Flask) -> IdKeys:
+    """The keys of routine ids: configured, or made at start-up (ids then end with the process).
+
+    Raises ValueError when ROUTINE_ID_KEYS is malformed.
+    """
+    configured = app.config["ROUTINE_ID_KEYS"]
+    if configured:
+        return IdKeys.parse(configured)
+    app.logger.warning(
+        "ROUTINE_ID_KEYS is not set: routine ids use a key made at start-up and stop working "
+        "when the service restarts; set the same keys on every instance"
+    )
+    return IdKeys.parse(f"k0:{IdKeys.new_key()}")
+
+
 def register(app: Flask, releases: dict[str, Release]) -> Api:
     """The one registration point of every blueprint."""
     store = Store(releases, app.config["LATEST_MAX_AGE"])
     app.extensions["content_store"] = store
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
-    schemas = request_schemas(Vocabulary.of(releases.values()))
-    routines = routines_blueprint(store, schemas, app.config["ROUTINE_ID_KEY"].encode())
+    vocabulary = Vocabulary.of(releases.values())
+    schemas = request_schemas(vocabulary)
+    routines = routines_blueprint(store, RoutineRequestSchemas.of(vocabulary), id_keys(app))
     for blueprint in (
         *catalogue_blueprints(store, schemas),
         routines,

@@ -35,8 +35,10 @@ def problem(
     *,
     errors: list[dict[str, str]] | None = None,
     headers: Mapping[str, str] | None = None,
+    members: Mapping[str, Any] | None = None,
 ) -> Response:
-    """A problem+json response with the standard members and, for invalid input, ``errors``."""
+    """A problem+json response: the standard members, ``errors`` for invalid input, and any
+    extension ``members`` (such as ``replaced_by``)."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -45,6 +47,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    body.update(members or {})
     response = Response(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),
         status=status,
@@ -55,10 +58,10 @@ def problem(
     return response
 
 
-def fail(status: int, detail: str) -> NoReturn:
-    """Stop handling the request with a problem of this status and detail."""
+def fail(status: int, detail: str, **members: Any) -> NoReturn:
+    """Stop handling the request with a problem of this status, detail and extension members."""
     error = default_exceptions[status]()
-    error.data = {"message": detail}  # type: ignore[attr-defined]
+    error.data = {"message": detail, "members": members}  # type: ignore[attr-defined]
     raise error
 
 
@@ -97,7 +100,7 @@ def from_exception(error: HTTPException) -> Response:
         detail = str(data["message"])
     else:
         detail = _DETAILS.get(status) or error.description or HTTPStatus(status).phrase
-    return problem(status, detail, errors=errors, headers=headers)
+    return problem(status, detail, errors=errors, headers=headers, members=data.get("members"))
 
 
 def _flatten(messages: object, path: tuple[str, ...] = ()) -> Iterator[dict[str, str]]:

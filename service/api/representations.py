@@ -25,7 +25,7 @@ from .problems import fail
 
 JSON = "application/json"
 PINNED_MAX_AGE = 365 * 24 * 3600
-ROUTINE_CACHE_SIZE = 4096
+ROUTINE_CACHE_BYTES = 8 * 1024 * 1024  # per worker: distinct routines must not grow memory
 # Best first. Representations are compressed once and kept, so the hot path never compresses.
 ENCODERS: dict[str, Callable[[bytes], bytes]] = {
     "br": lambda body: brotli.compress(body, quality=9),
@@ -81,21 +81,30 @@ class Store:
         self._entities: dict[tuple[str, Kind, str], Representation] = {}
         self.listing = functools.lru_cache(maxsize=4096)(self._listing)
         self._routines: OrderedDict[tuple[str, object], Representation] = OrderedDict()
+        self._routine_bytes = 0
         self._routines_lock = threading.Lock()
 
     def routine(
-        self, release: Release, request: object, build: Callable[[], Representation]
+        self, release: Release, key: object, build: Callable[[], Representation]
     ) -> Representation:
-        """The routine's representation, built once per release and normalised request."""
-        key = (release.version, request)
+        """A routine's (or programme's) representation, built once per release and key.
+
+        The most recently used are kept, up to ROUTINE_CACHE_BYTES of bodies.
+        """
+        cache_key = (release.version, key)
         with self._routines_lock:
-            found = self._routines.get(key)
+            found = self._routines.get(cache_key)
+            if found is not None:
+                self._routines.move_to_end(cache_key)
         if found is None:
             found = build()  # outside the lock: generation is pure, a race only repeats it
             with self._routines_lock:
-                self._routines[key] = found
-                while len(self._routines) > ROUTINE_CACHE_SIZE:
-                    self._routines.popitem(last=False)
+                if cache_key not in self._routines:
+                    self._routines[cache_key] = found
+                    self._routine_bytes += len(found.body)
+                while self._routine_bytes > ROUTINE_CACHE_BYTES:
+                    _, dropped = self._routines.popitem(last=False)
+                    self._routine_bytes -= len(dropped.body)
         return found
 
     def resolve(self, version: str | None) -> Release:

@@ -1,52 +1,65 @@
-"""/routines: generated routines, as POST (JSON body) or GET (query), and by stateless id."""
+"""/routines: generated routines (POST body or GET query), by id, their programme and feedback."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
 
 from flask.views import MethodView
 
-from ..domain import Dose, Item, Planned, Release, Routine, RoutineRequest
-from ..domain.routines import (
+from ..domain import (
+    Feedback,
+    IdKeys,
+    NoRoutines,
+    Release,
     RoutineError,
     RoutineIdError,
+    RoutineRequest,
+    Status,
+    decide,
     decode_routine_id,
-    encode_routine_id,
     generate_routine,
+    programme,
+    read_legacy_id,
+    request_for,
 )
 from .blueprint import CONTENT_HEADERS, Blueprint
 from .problems import fail, problem_for
 from .representations import Representation, Store, represent, respond
-from .schemas import NO_EQUIPMENT, RequestSchemas, RoutineSchema
+from .routine_json import present, present_outcome, present_programme, routine_url
+from .routine_schemas import (
+    FeedbackAnswerSchema,
+    ProgrammeSchema,
+    RoutineRequestSchemas,
+    RoutineSchema,
+)
+from .schemas import NO_EQUIPMENT
 
 DESCRIPTION = """\
-A routine fits a person's time, equipment, position and pain, from one content release.
+A routine is one week of a programme that fits a person's time, equipment, position and pain,
+built from one content release's rules (release 1.0.0 has none: it answers 410 Gone).
 
-**Rules.** The routine has three sections in order: `warm-up` (at least one stretch), `exercises`
-and `cool-down` (the warm-up's stretches again: stretch before and after). Only items whose
-every equipment requirement group is met; `seated` gives only seated items; `exclude` is
-honoured; no exercise appears twice. Its duration, computed from each dosage (sets x sides x
-reps x (seconds per rep + hold), or x duration, plus rests between sets), never exceeds
-`minutes`; it uses at least 70% of them unless every suitable exercise is already in at this
-week's dosage (then `advice` says so). Strength, balance and flexibility are covered when the
-constraints allow, the requested `focus` first.
+**A programme.** A request that differs only in `week` has the same items in the same order:
+each dose climbs its ladder one small step a week (at most about 25% more work, or one
+repetition or 5 seconds), up to the target the content cites, then holds. A harder variation
+the content declares may take over at the target, at its own starting dose. GET
+/routines/{id}/programme lists every week. No week takes longer than `minutes`; time the
+exercises leave is given to a low-impact activity with its reason.
 
-**Dosage.** `level` and `week` set each item's place on its dosage ladder, built from the
-content's ranges: beginner week 1 is the gentlest, and each step raises one number (reps,
-hold, duration or sets) a little, never a jump. An item may be dosed a few steps lower to fit
-the time. `progression` outlines the next weeks.
+**Sections.** `warm-up` (stretches), `exercises`, `cool-down` (the warm-up's stretches again),
+and `low-impact-activity` when there is one. Each item carries its name, steps, cautions,
+equipment and link, and this week's dosage.
 
-**Safety.** Every routine carries the safety notice. Pain 7 or more: only items with a low load
-on the ball of the foot, at their lowest dosage, with the advice to see a professional. Any
-red flag answered yes (see GET /screening): `status: see-a-professional`, the reasons, and no
-exercises.
+**Safety.** The release's pain bands, screening questions and urgencies decide: a band or a
+red flag answered yes that calls for a professional gives `status: see-a-professional`, the
+highest `urgency` of its `reasons`, advice and no exercises. Without `pain` the release's band
+for an unknown pain applies, and `advice` says so. `screening` says whether every question was
+answered; unanswered ones are listed.
 
-**Determinism.** The same normalised request and content release give the same routine, byte
-for byte; `seed` chooses among equally good options. `id` encodes the normalised request:
-GET /routines/{id} returns the same routine on any instance, with no database.
+**Ids.** `id` is an encrypted, stateless token of the request, the release and the place in
+the programme: any instance sharing the keys answers it, and no answer can be read from it.
 """
 
-# The routine's id is the path parameter of its own URL: declared as OpenAPI links.
 ROUTINE_LINKS = {
     200: {
         "links": {
@@ -54,7 +67,12 @@ ROUTINE_LINKS = {
                 "operationId": "getRoutine",
                 "parameters": {"routine_id": "$response.body#/id"},
                 "description": "The same routine, by its stateless id.",
-            }
+            },
+            "GetProgramme": {
+                "operationId": "getProgramme",
+                "parameters": {"routine_id": "$response.body#/id"},
+                "description": "Every week of the routine's programme.",
+            },
         }
     }
 }
@@ -64,75 +82,115 @@ ROUTINE_HEADERS = CONTENT_HEADERS | {
         "schema": {"type": "string"},
     }
 }
+ID_PARAMETER = {
+    "in": "path",
+    "name": "routine_id",
+    "description": "The `id` of a routine, as returned by /routines.",
+}
+GONE = (
+    "The routine's release makes no routines; `replaced_by` is the same request on the latest "
+    "release."
+)
 
 
-def routines_blueprint(store: Store, schemas: RequestSchemas, id_key: bytes) -> Blueprint:
-    body_schema, query_schema = schemas.routine_body, schemas.routine_query
+def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKeys) -> Blueprint:
     blp = Blueprint(
         "routines",
         __name__,
         url_prefix="/routines",
         description="Generated routines that fit a person's time, equipment, position and pain.",
     )
-    ready = present(generate_routine(store.latest, RoutineRequest()), store.latest, id_key)
-    flagged = present(
-        generate_routine(store.latest, RoutineRequest(screening=(store.latest.screening[0].id,))),
-        store.latest,
-        id_key,
-    )
-    examples = {
-        "ready": {"summary": "A ready routine (all defaults)", "value": ready},
-        "see-a-professional": {
-            "summary": "A red flag answered yes",
-            "value": flagged,
-        },
-    }
 
-    def routine(release: Release, request: RoutineRequest, location: str) -> Representation:
+    def gone(release: Release, given: Mapping[str, Any]) -> NoReturn:
+        detail = f"Content release {release.version} makes no routines."
         try:
-            return store.routine(release, request, lambda: _build(release, request, id_key))
+            replaced = routine_url(request_for(store.latest, given), store.latest.version, keys)
+        except (NoRoutines, RoutineError):
+            fail(410, detail)
+        fail(410, f"{detail} The same request on release {store.latest.version}: replaced_by.",
+             replaced_by=replaced)  # fmt: skip
+
+    def build(release: Release, given: Mapping[str, Any], location: str) -> RoutineRequest:
+        try:
+            return request_for(release, given)
+        except NoRoutines:
+            gone(release, given)
         except RoutineError as error:
-            raise problem_for(
-                422, [(location, name, error.message) for name in error.fields]
-            ) from None
+            raise invalid(error, location) from None
+
+    def cached(
+        release: Release, key: object, make: Callable[[], dict[str, Any]], location: str
+    ) -> Any:
+        def representation() -> Representation:
+            data = make()
+            return represent(release, data, [("Content-Location", f"/routines/{data['id']}")])
+
+        try:
+            return respond(store, store.routine(release, key, representation))
+        except NoRoutines:
+            gone(release, {})
+        except RoutineError as error:
+            raise invalid(error, location) from None
+
+    def routine(release: Release, request: RoutineRequest, location: str) -> Any:
+        return cached(
+            release,
+            request,
+            lambda: present(generate_routine(release, request), release, keys),
+            location,
+        )
+
+    def by_id(routine_id: str) -> tuple[Release, RoutineRequest]:
+        """The release and request of an id; 410 for ids of a release that makes no routines."""
+        try:
+            version, fields = read_legacy_id(routine_id)
+        except RoutineIdError:
+            pass
+        else:
+            gone(store.resolve(version) if version in store.releases else store.latest, fields)
+        try:
+            version, request = decode_routine_id(routine_id, keys)
+        except RoutineIdError as error:
+            fail(404, f"No routine has this id: {error}.")
+        release = store.resolve(version)
+        if release.rules is None:
+            gone(release, {})
+        return release, request
 
     @blp.route("")
     class Routines(MethodView):
-        @blp.arguments(query_schema, location="query", as_kwargs=False)
-        @blp.response(
-            200,
-            RoutineSchema,
-            description="The routine for this request.",
-            headers=ROUTINE_HEADERS,
-            examples=examples,
-        )
+        @blp.arguments(schemas.query, location="query", as_kwargs=False)
+        @blp.response(200, RoutineSchema, description="The routine.", headers=ROUTINE_HEADERS)
         @blp.conditional()
         @blp.problem(404, "Unknown content_version.", "Content version '9.9.9' is not available.")
+        @blp.problem(410, GONE, "Content release 1.0.0 makes no routines.")
         @blp.doc(
             summary="Get a routine (query form)",
             description=DESCRIPTION
             + "\nThe query form of POST /routines, so a frontend can cache it: list fields "
             "repeat (`equipment=towel&equipment=wall`), `equipment=none` means no equipment, "
-            "and `screening` lists the ids of the questions answered yes.",
+            "`screening` lists the ids of the questions answered yes and `screening_no` those "
+            "answered no. Prefer POST: a query string keeps pain and answers in URLs.",
             operationId="getRoutineByQuery",
             responses=ROUTINE_LINKS,
         )
         def get(self, args: dict[str, Any], **_: Any) -> Any:
+            """Get a routine (query form)."""
             release = store.resolve(args.pop("content_version", None))
-            args["equipment"] = [name for name in args["equipment"] if name != NO_EQUIPMENT]
-            request = _request(args, "query")
-            return respond(store, routine(release, request, "query"))
+            if "equipment" in args:
+                args["equipment"] = [name for name in args["equipment"] if name != NO_EQUIPMENT]
+            return routine(release, build(release, _given(args), "query"), "query")
 
-        @blp.arguments(body_schema, as_kwargs=False)
+        @blp.arguments(schemas.body, as_kwargs=False)
         @blp.response(
             200,
             RoutineSchema,
-            description="The routine for this request; `Content-Location` is its own URL.",
+            description="The routine; `Content-Location` is its own URL.",
             headers=ROUTINE_HEADERS,
-            examples=examples,
         )
         @blp.problem(400, "The body is not valid JSON.", "Invalid json: Invalid JSON body.")
         @blp.problem(404, "Unknown content_version.", "Content version '9.9.9' is not available.")
+        @blp.problem(410, GONE, "Content release 1.0.0 makes no routines.")
         @blp.problem(
             415,
             "The body is not sent as application/json.",
@@ -143,179 +201,126 @@ def routines_blueprint(store: Store, schemas: RequestSchemas, id_key: bytes) -> 
             description=DESCRIPTION
             + "\nSend `{}` for a routine with every default. Unknown fields, wrong types and "
             "out-of-range values are 422 problems naming the field; so are constraints that no "
-            "routine can satisfy, such as every stretch excluded.",
+            "routine can satisfy, such as every stretch excluded. The same body always gives "
+            "the same routine, so a retried POST is safe.",
             operationId="createRoutine",
             responses=ROUTINE_LINKS,
         )
         def post(self, args: dict[str, Any]) -> Any:
+            """Generate a routine."""
             release = store.resolve(args.pop("content_version", None))
-            args["screening"] = [name for name, yes in args["screening"].items() if yes]
-            request = _request(args, "json")
-            return respond(store, routine(release, request, "json"))
+            answers = args.pop("screening")
+            args["screening"] = [name for name, yes in answers.items() if yes]
+            args["screening_no"] = [name for name, yes in answers.items() if not yes]
+            return routine(release, build(release, _given(args), "json"), "json")
 
-    @blp.route(
-        "/<routine_id>",
-        parameters=[
-            {
-                "in": "path",
-                "name": "routine_id",
-                "description": "The `id` of a routine, as returned by /routines.",
-                "example": ready["id"],
-            }
-        ],
-    )
+    @blp.route("/<routine_id>", parameters=[ID_PARAMETER])
     class RoutineById(MethodView):
         @blp.response(
             200,
             RoutineSchema,
             description="The routine, the same bytes as when it was generated.",
             headers=ROUTINE_HEADERS,
-            examples=examples,
         )
         @blp.conditional()
-        @blp.problem(
-            404,
-            "Not a routine id, tampered with, or its release is no longer served.",
-            "No routine has this id: not a routine id.",
-        )
+        @blp.problem(404, "Not a routine id of this service.", "No routine has this id.")
+        @blp.problem(410, GONE, "Content release 1.0.0 makes no routines.")
         @blp.doc(
             summary="Get a routine by id",
-            description="The routine that an id stands for, regenerated from the request and "
-            "release it encodes: the same bytes on any instance, with no database. A routine "
-            "names its release, so the response is cached as immutable.",
+            description="The routine an id stands for, regenerated from what it encrypts: the "
+            "same bytes on any instance sharing the keys. A routine names its release, so the "
+            "response is cached as immutable.",
             operationId="getRoutine",
+            responses={
+                200: {
+                    "links": {
+                        "GetProgramme": ROUTINE_LINKS[200]["links"]["GetProgramme"],
+                    }
+                }
+            },
         )
         def get(self, routine_id: str, **_: Any) -> Any:
+            """Get a routine by id."""
+            release, request = by_id(routine_id)
+            return routine(release, request, "path")
+
+    @blp.route("/<routine_id>/programme", parameters=[ID_PARAMETER])
+    class RoutineProgramme(MethodView):
+        @blp.response(200, ProgrammeSchema, description="Every week.", headers=CONTENT_HEADERS)
+        @blp.conditional()
+        @blp.problem(404, "Not a routine id of this service.", "No routine has this id.")
+        @blp.problem(410, GONE, "Content release 1.0.0 makes no routines.")
+        @blp.doc(
+            summary="Get a routine's programme",
+            description="Every week of the programme the routine belongs to: week N is "
+            "exactly the routine of the same request at week N (the same items, order, doses "
+            "and texts). Empty `weeks` when the routine is `see-a-professional`.",
+            operationId="getProgramme",
+        )
+        def get(self, routine_id: str, **_: Any) -> Any:
+            """Get a routine's programme."""
+            release, request = by_id(routine_id)
+            return cached(
+                release,
+                ("programme", request),
+                lambda: present_programme(routine_id, programme(release, request), release, keys),
+                "path",
+            )
+
+    @blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])
+    class RoutineFeedback(MethodView):
+        @blp.arguments(schemas.feedback, as_kwargs=False)
+        @blp.response(200, FeedbackAnswerSchema, description="The decision and the next routine.")
+        @blp.problem(404, "Not a routine id of this service.", "No routine has this id.")
+        @blp.problem(
+            409,
+            "The routine is not ready: there is no session to report on.",
+            "This routine is see-a-professional: there is no session to report on.",
+        )
+        @blp.problem(410, GONE, "Content release 1.0.0 makes no routines.")
+        @blp.doc(
+            summary="Report how a session went",
+            description="Decides the next step from how a session of this routine went, by the "
+            "release's feedback rules (after the pain-monitoring model of loading programmes; "
+            "the first that matches decides): a red flag, or pain during or the next day at "
+            "or above the release's limit, `see-a-professional`; pain during at its step-back "
+            "limit, or next-day pain well above the baseline, `step-back` one week under the "
+            "gentler pain band; moderate pain, next-day pain above the baseline, effort `hard` "
+            "or a session not completed, `hold`; otherwise `progress` to the next week (at the "
+            "last week, `hold` with `programme-complete`). Several answers in a row that are "
+            "not progress give `see-a-professional` (`not-improving`). The baseline is "
+            "`pain_before`, else the routine's pain, else the release's default. Stateless: "
+            "`next` carries its own id, which holds the place in the programme.",
+            operationId="reportSession",
+        )
+        def post(self, args: dict[str, Any], routine_id: str) -> Any:
+            """Report how a session went."""
+            release, request = by_id(routine_id)
+            current = generate_routine(release, request)
+            if current.status is not Status.READY:
+                fail(409, "This routine is see-a-professional: there is no session to report on.")
+            answers = args.pop("screening")
+            feedback = Feedback(
+                **args,
+                screening=tuple(name for name, yes in answers.items() if yes),
+                screening_no=tuple(name for name, yes in answers.items() if not yes),
+            )
             try:
-                version, request = decode_routine_id(routine_id, id_key)
-            except RoutineIdError as error:
-                fail(404, f"No routine has this id: {error}.")
-            release = store.resolve(version)
-            return respond(store, routine(release, request, "path"))
+                outcome = decide(release, request, feedback)
+            except RoutineError as error:
+                raise invalid(error, "json") from None
+            following = None if outcome.next is None else generate_routine(release, outcome.next)
+            data = present_outcome(outcome, following, release, keys)
+            return respond(store, represent(release, data))
 
     return blp
 
 
-def _request(args: dict[str, Any], location: str) -> RoutineRequest:
+def _given(args: dict[str, Any]) -> dict[str, Any]:
+    """The request fields the client gave, under the domain's names."""
     args["exclude"] = args.pop("excluded")
-    try:
-        return RoutineRequest.build(**args)
-    except RoutineError as error:
-        raise problem_for(422, [(location, name, error.message) for name in error.fields]) from None
+    return args
 
 
-def _build(release: Release, request: RoutineRequest, id_key: bytes) -> Representation:
-    data = present(generate_routine(release, request), release, id_key)
-    return represent(release, data, [("Content-Location", f"/routines/{data['id']}")])
-
-
-def _href(item: Item, version: str) -> str:
-    return f"/{item.kind.value}/{item.id}?content_version={version}"
-
-
-def _dose(dose: Dose) -> dict[str, Any]:
-    return {
-        "sets": dose.sets,
-        "reps": dose.reps,
-        "hold_seconds": dose.hold_seconds,
-        "duration_seconds": dose.duration_seconds,
-        "seconds_per_rep": dose.seconds_per_rep,
-        "rest_seconds": dose.rest_seconds,
-        "per_side": dose.per_side,
-    }
-
-
-def _item(planned: Planned, version: str) -> dict[str, Any]:
-    return {
-        "kind": planned.item.kind.singular,
-        "id": planned.item.id,
-        "name": planned.item.name,
-        "href": _href(planned.item, version),
-        "dosage": _dose(planned.dose),
-        "estimated_seconds": planned.dose.seconds,
-    }
-
-
-def present(routine: Routine, release: Release, id_key: bytes) -> dict[str, Any]:
-    """The routine as the JSON the API documents in RoutineSchema."""
-    version = release.version
-    request = routine.request
-    notice = routine.safety_notice
-    return {
-        "id": encode_routine_id(request, version, id_key),
-        "content_version": version,
-        "status": routine.status.value,
-        "estimated_minutes": routine.estimated_minutes,
-        "estimated_seconds": routine.estimated_seconds,
-        "request": {
-            "minutes": request.minutes,
-            "equipment": list(request.equipment),
-            "position": request.position.value,
-            "pain": request.pain,
-            "level": request.level.value,
-            "focus": [focus.value for focus in request.focus],
-            "exclude": list(request.exclude),
-            "week": request.week,
-            "days_per_week": request.days_per_week,
-            "screening": dict.fromkeys(request.screening, True),
-            "seed": request.seed,
-        },
-        "sections": [
-            {
-                "name": section.name,
-                "estimated_seconds": section.seconds,
-                "items": [_item(planned, version) for planned in section.items],
-            }
-            for section in routine.sections
-        ],
-        "precautions": [
-            {
-                "id": precaution.id,
-                "title": precaution.title,
-                "summary": precaution.summary,
-                "href": f"/precautions/{precaution.id}?content_version={version}",
-            }
-            for precaution in routine.precautions
-        ],
-        "safety_notice": {
-            "id": notice.id,
-            "title": notice.title,
-            "summary": notice.summary,
-            "href": f"/guidance/{notice.id}?content_version={version}",
-            "body": list(notice.body),
-        },
-        "advice": list(routine.advice),
-        "see_also": [
-            {
-                "id": guidance.id,
-                "title": guidance.title,
-                "summary": guidance.summary,
-                "href": f"/guidance/{guidance.id}?content_version={version}",
-            }
-            for guidance in routine.see_also
-        ],
-        "reasons": [
-            {
-                "id": question.id,
-                "question": question.question,
-                "reason": question.reason,
-                "advice": question.advice,
-            }
-            for question in routine.reasons
-        ],
-        "progression": [
-            {
-                "week": week.week,
-                "estimated_minutes": -(-week.seconds // 60),
-                "items": [
-                    {
-                        "id": planned.item.id,
-                        "name": planned.item.name,
-                        "dosage": _dose(planned.dose),
-                    }
-                    for planned in week.items
-                ],
-            }
-            for week in routine.progression
-        ],
-    }
+def invalid(error: RoutineError, location: str) -> Exception:
+    return problem_for(422, [(location, name, error.message) for name in error.fields])

@@ -9,8 +9,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..domain import Basis, Difficulty, Focus, Item, Load, Position, Release
-from ..domain.routines import DAYS_PER_WEEK, MINUTES, PAIN, SEED, WEEKS, PositionChoice, Status
+from ..domain import Basis, Difficulty, Focus, Item, Load, Position, Release, Urgency
 
 
 def _d(text: str, **extra: object) -> dict[str, object]:
@@ -61,6 +60,12 @@ class ProblemSchema(ma.Schema):
     errors = fields.List(
         fields.Nested(FieldErrorSchema),
         metadata=_d("For invalid input (422 and some 400): one entry per invalid field."),
+    )
+    replaced_by = fields.String(
+        metadata=_d(
+            "For 410 Gone: the URL of what replaces the resource, such as the same routine "
+            "request on the latest release."
+        )
     )
 
 
@@ -143,16 +148,48 @@ class DosageSchema(ma.Schema):
     )
 
 
-class VariationSchema(ma.Schema):
+class OmitNullSchema(ma.Schema):
+    """Leaves out the OMIT_NULL fields that are null: keys a release's files do not have."""
+
+    OMIT_NULL: tuple[str, ...] = ()
+
+    @ma.post_dump
+    def _omit_null(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        for key in self.OMIT_NULL:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+
+class VariationSchema(OmitNullSchema):
+    OMIT_NULL = ("id", "steps", "difficulty", "dosage")
+
     name = fields.String(required=True, metadata=_d("Name of the variation."))
     description = fields.String(required=True, metadata=_d("How it differs."))
     sources = fields.List(
         fields.Nested(CitationSchema), required=True, metadata=_d("Where it comes from.")
     )
+    id = fields.String(metadata=_d("Id of a harder variation that takes over at the target."))
+    steps = fields.Method(
+        "_steps",
+        metadata=_d(
+            "Ordered instructions of a harder variation.", type="array", items={"type": "string"}
+        ),
+    )
+    difficulty = fields.Enum(Difficulty, by_value=True, metadata=_d("How demanding it is."))
+    dosage = fields.Nested(
+        lambda: DosageSchema(),
+        metadata=_d("A harder variation's dosage: from its own start to its own target."),
+    )
+
+    def _steps(self, variation: Any) -> list[str] | None:
+        return list(variation.steps) or None
 
 
-class ItemSchema(ma.Schema):
+class ItemSchema(OmitNullSchema):
     """An exercise or a stretch, with everything needed to do it safely."""
+
+    OMIT_NULL = ("similar",)
 
     id = fields.String(required=True, metadata=_d("Stable identifier.", example="heel-raises"))
     kind = fields.Method(
@@ -204,6 +241,12 @@ class ItemSchema(ma.Schema):
     )
     sources = fields.List(
         fields.Nested(CitationSchema), required=True, metadata=_d("Where the item comes from.")
+    )
+    similar = fields.String(
+        metadata=_d(
+            "Group of near-identical items (since 1.1.0): a routine holds one of a group "
+            "unless nothing else fits."
+        )
     )
 
     def _kind(self, item: Item) -> str:
@@ -327,8 +370,6 @@ class RequestSchemas:
     release: type[ma.Schema]  # content_version only
     page: type[ma.Schema]  # + page, page_size, q
     items: type[ma.Schema]  # + the filters of /exercises and /stretches
-    routine_body: type[ma.Schema]
-    routine_query: type[ma.Schema]
 
 
 def request_schemas(vocabulary: Vocabulary) -> RequestSchemas:
@@ -388,11 +429,12 @@ def request_schemas(vocabulary: Vocabulary) -> RequestSchemas:
             ),
         },
     )
-    body, query = _routine_request_schemas(vocabulary)
-    return RequestSchemas(release, page, items, body, query)
+    return RequestSchemas(release, page, items)
 
 
-class ScreeningQuestionSchema(ma.Schema):
+class ScreeningQuestionSchema(OmitNullSchema):
+    OMIT_NULL = ("urgency",)
+
     id = fields.String(
         required=True,
         metadata=_d(
@@ -408,329 +450,11 @@ class ScreeningQuestionSchema(ma.Schema):
     sources = fields.List(
         fields.Nested(CitationSchema), required=True, metadata=_d("Where it comes from.")
     )
-
-
-# ---- routines
-
-_ROUTINE_FIELD_DOCS = {
-    "minutes": "Time budget in minutes, 5 to 60. The routine never takes longer.",
-    "equipment": (
-        "What the person has, as equipment ids. Default: a wall only. An empty list means "
-        "nothing at all; release 1.0.0 then has no possible stretch, so the answer is a 422."
-    ),
-    "position": (
-        "`any`; `seated` for someone who cannot stand for long (only seated items, including "
-        "a seated warm-up and cool-down stretch); `standing` for standing items only."
-    ),
-    "pain": (
-        "Pain now, 0-10 on the numeric rating scale; null when not given. From 7: only items "
-        "with low forefoot load, at their lowest dosage, and the advice to see a professional. "
-        "From 4: items with lower forefoot load are preferred."
-    ),
-    "level": (
-        "`beginner` (default: start slowly), `intermediate` or `advanced`: where on each "
-        "item's dosage range the routine starts. Items more than one level above are left out."
-    ),
-    "focus": (
-        "Focus areas to weight the choice: they are covered first and preferred when filling "
-        "the time. Strength, balance and flexibility are covered anyway when possible."
-    ),
-    "exclude": "Ids of exercises or stretches the person cannot or will not do.",
-    "week": (
-        "Week of the programme, 1 to 12. Each week moves every item one small step up its "
-        "dosage ladder (every two weeks below 3 days a week)."
-    ),
-    "days_per_week": "Days a week the person exercises, 1 to 7 (default 3).",
-    "seed": "Variety among equally good choices: another seed, maybe other items.",
-}
-_SCREENING_BODY = (
-    "Answers to the red-flag questions of GET /screening: question id to true (yes) or false. "
-    "Any yes gives `status: see-a-professional` with the reasons and no exercises. "
-    "False answers change nothing and are dropped from the normalised request."
-)
-_SCREENING_QUERY = (
-    "Ids of the red-flag questions (GET /screening) answered yes; repeat the parameter for each."
-)
-
-
-def _routine_request_schemas(vocabulary: Vocabulary) -> tuple[type[ma.Schema], type[ma.Schema]]:
-    """The JSON body schema of POST /routines and the query schema of GET /routines.
-
-    The body is strict JSON (no numbers as strings); the query form parses text, repeats list
-    parameters, accepts `equipment=none` for "nothing" and lists the screening ids answered yes.
-    """
-    choices = list(vocabulary.equipment)
-    items = validate.OneOf(vocabulary.items)
-    questions = validate.OneOf(vocabulary.questions)
-
-    def build(query: bool) -> dict[str, fields.Field[Any]]:
-        def integer(name: str, bounds: tuple[int, int], default: int) -> fields.Integer:
-            return fields.Integer(
-                strict=not query,
-                load_default=default,
-                validate=validate.Range(*bounds),
-                metadata=_d(_ROUTINE_FIELD_DOCS[name], example=default),
-            )
-
-        equipment_values = [NO_EQUIPMENT, *choices] if query else choices
-        return {
-            "minutes": integer("minutes", MINUTES, 15),
-            "equipment": fields.List(
-                fields.String(validate=validate.OneOf(equipment_values)),
-                load_default=lambda: ["wall"],
-                validate=validate.Length(max=len(equipment_values)),
-                metadata=_d(
-                    _ROUTINE_FIELD_DOCS["equipment"]
-                    + (
-                        " In the query, repeat the parameter; `none` alone means nothing."
-                        if query
-                        else ""
-                    ),
-                    example=["towel", "wall"],
-                ),
-            ),
-            "position": fields.Enum(
-                PositionChoice,
-                by_value=True,
-                load_default=PositionChoice.ANY,
-                metadata=_d(_ROUTINE_FIELD_DOCS["position"]),
-            ),
-            "pain": fields.Integer(
-                strict=not query,
-                allow_none=True,
-                load_default=None,
-                validate=validate.Range(*PAIN),
-                metadata=_d(_ROUTINE_FIELD_DOCS["pain"], example=3),
-            ),
-            "level": fields.Enum(
-                Difficulty,
-                by_value=True,
-                load_default=Difficulty.BEGINNER,
-                metadata=_d(_ROUTINE_FIELD_DOCS["level"]),
-            ),
-            "focus": fields.List(
-                fields.Enum(Focus, by_value=True),
-                load_default=list,
-                validate=validate.Length(max=len(Focus)),
-                metadata=_d(_ROUTINE_FIELD_DOCS["focus"], example=["balance"]),
-            ),
-            # `exclude` is a marshmallow Schema attribute: the field is named otherwise.
-            "excluded": fields.List(
-                data_key="exclude",
-                cls_or_instance=fields.String(validate=items),
-                load_default=list,
-                validate=validate.Length(max=50),
-                metadata=_d(_ROUTINE_FIELD_DOCS["exclude"], example=["heel-raises"]),
-            ),
-            "week": integer("week", WEEKS, 1),
-            "days_per_week": integer("days_per_week", DAYS_PER_WEEK, 3),
-            "screening": (
-                fields.List(
-                    fields.String(validate=questions),
-                    load_default=list,
-                    validate=validate.Length(max=50),
-                    metadata=_d(_SCREENING_QUERY, example=[]),
-                )
-                if query
-                else fields.Dict(
-                    keys=fields.String(validate=questions),
-                    values=StrictBoolean(),
-                    load_default=dict,
-                    metadata=_d(_SCREENING_BODY, example={"numbness-or-tingling": False}),
-                )
-            ),
-            "seed": integer("seed", SEED, 0),
-            "content_version": vocabulary.content_version(),
-        }
-
-    body = type("RoutineRequestSchema", (StrictSchema,), build(query=False))
-    query = type("RoutineQuerySchema", (StrictSchema,), build(query=True))
-    return body, query
-
-
-class DoseSchema(ma.Schema):
-    sets = fields.Integer(required=True, metadata=_d("Sets."))
-    reps = fields.Integer(
-        required=True,
-        allow_none=True,
-        metadata=_d("Repetitions per set (per side); null if timed."),
-    )
-    hold_seconds = fields.Integer(
-        required=True, allow_none=True, metadata=_d("Seconds each repetition is held, or null.")
-    )
-    duration_seconds = fields.Integer(
-        required=True, allow_none=True, metadata=_d("Seconds of work per set for timed items.")
-    )
-    seconds_per_rep = fields.Integer(
-        required=True,
-        allow_none=True,
-        metadata=_d("Seconds to do one repetition, excluding the hold."),
-    )
-    rest_seconds = fields.Integer(required=True, metadata=_d("Rest between sets, in seconds."))
-    per_side = fields.Boolean(
-        required=True, metadata=_d("Whether all of this is done once for each foot or leg.")
-    )
-
-
-class RoutineItemSchema(ma.Schema):
-    kind = fields.String(
-        required=True, metadata=_d("`exercise` or `stretch`.", enum=["exercise", "stretch"])
-    )
-    id = fields.String(required=True, metadata=_d("Id of the catalogue entry."))
-    name = fields.String(required=True, metadata=_d("Display name."))
-    href = fields.String(
-        required=True,
-        metadata=_d("Link to the full catalogue entry, pinned to the routine's content release."),
-    )
-    dosage = fields.Nested(DoseSchema, required=True, metadata=_d("The dosage for this week."))
-    estimated_seconds = fields.Integer(
-        required=True,
-        metadata=_d("sets x sides x reps x (seconds per rep + hold), or x duration, plus rests."),
-    )
-
-
-class SectionSchema(ma.Schema):
-    name = fields.String(
-        required=True,
-        metadata=_d(
-            "`warm-up`, `exercises` or `cool-down`, in that order.",
-            enum=["warm-up", "exercises", "cool-down"],
-        ),
-    )
-    estimated_seconds = fields.Integer(required=True, metadata=_d("Time of the section."))
-    items = fields.List(
-        fields.Nested(RoutineItemSchema), required=True, metadata=_d("What to do, in order.")
-    )
-
-
-class LinkedEntrySchema(ma.Schema):
-    id = fields.String(required=True, metadata=_d("Id of the entry."))
-    title = fields.String(required=True, metadata=_d("Its title."))
-    summary = fields.String(required=True, metadata=_d("One sentence."))
-    href = fields.String(required=True, metadata=_d("Link to the full entry."))
-
-
-class SafetyNoticeSchema(LinkedEntrySchema):
-    body = fields.List(fields.String(), required=True, metadata=_d("The notice, in paragraphs."))
-
-
-class ReasonSchema(ma.Schema):
-    id = fields.String(required=True, metadata=_d("Id of the screening question answered yes."))
-    question = fields.String(required=True, metadata=_d("The question."))
-    reason = fields.String(required=True, metadata=_d("What the yes may point to."))
-    advice = fields.String(required=True, metadata=_d("What to do instead of exercising."))
-
-
-class OutlineItemSchema(ma.Schema):
-    id = fields.String(required=True, metadata=_d("Id of the catalogue entry."))
-    name = fields.String(required=True, metadata=_d("Display name."))
-    dosage = fields.Nested(DoseSchema, required=True, metadata=_d("The dosage that week."))
-
-
-class OutlineWeekSchema(ma.Schema):
-    week = fields.Integer(required=True, metadata=_d("Week of the programme."))
-    estimated_minutes = fields.Integer(
-        required=True,
-        metadata=_d("Time at that week's dosage; ask for a new routine then to fit your budget."),
-    )
-    items = fields.List(
-        fields.Nested(OutlineItemSchema),
-        required=True,
-        metadata=_d("The routine's items, each at most one small step above the week before."),
-    )
-
-
-class NormalisedRequestSchema(ma.Schema):
-    minutes = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["minutes"]))
-    equipment = fields.List(
-        fields.String(), required=True, metadata=_d("Equipment ids, sorted; [] means nothing.")
-    )
-    position = fields.Enum(
-        PositionChoice, by_value=True, required=True, metadata=_d(_ROUTINE_FIELD_DOCS["position"])
-    )
-    pain = fields.Integer(required=True, allow_none=True, metadata=_d(_ROUTINE_FIELD_DOCS["pain"]))
-    level = fields.Enum(
-        Difficulty, by_value=True, required=True, metadata=_d(_ROUTINE_FIELD_DOCS["level"])
-    )
-    focus = fields.List(
-        fields.Enum(Focus, by_value=True), required=True, metadata=_d(_ROUTINE_FIELD_DOCS["focus"])
-    )
-    excluded = fields.List(
-        fields.String(),
-        data_key="exclude",
-        required=True,
-        metadata=_d("Excluded ids, sorted."),
-    )
-    week = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["week"]))
-    days_per_week = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["days_per_week"]))
-    screening = fields.Dict(
-        keys=fields.String(),
-        values=fields.Boolean(),
-        required=True,
-        metadata=_d("The questions answered yes (false answers change nothing)."),
-    )
-    seed = fields.Integer(required=True, metadata=_d(_ROUTINE_FIELD_DOCS["seed"]))
-
-
-class RoutineSchema(ma.Schema):
-    """A generated routine."""
-
-    id = fields.String(
-        required=True,
-        metadata=_d(
-            "Stateless, URL-safe token for this routine: GET /routines/{id} returns the same "
-            "bytes on any instance. It holds the normalised request and the content release."
-        ),
-    )
-    content_version = fields.String(required=True, metadata=_d("The release it was built from."))
-    status = fields.Enum(
-        Status,
+    urgency = fields.Enum(
+        Urgency,
         by_value=True,
-        required=True,
-        metadata=_d("`ready`, or `see-a-professional` when a red flag was answered yes."),
-    )
-    estimated_minutes = fields.Integer(
-        required=True, metadata=_d("Estimated time, rounded up; never more than `minutes`.")
-    )
-    estimated_seconds = fields.Integer(required=True, metadata=_d("Estimated time in seconds."))
-    request = fields.Nested(
-        NormalisedRequestSchema,
-        required=True,
-        metadata=_d("The normalised request: defaults filled in, lists sorted."),
-    )
-    sections = fields.List(
-        fields.Nested(SectionSchema),
-        required=True,
-        metadata=_d("warm-up, exercises, cool-down; empty when `see-a-professional`."),
-    )
-    precautions = fields.List(
-        fields.Nested(LinkedEntrySchema),
-        required=True,
-        metadata=_d("The precautions that apply to the routine's items."),
-    )
-    safety_notice = fields.Nested(
-        SafetyNoticeSchema, required=True, metadata=_d("The safety notice every routine carries.")
-    )
-    advice = fields.List(
-        fields.String(),
-        required=True,
-        metadata=_d("Advice for this request: high pain, red flags, a short routine."),
-    )
-    see_also = fields.List(
-        fields.Nested(LinkedEntrySchema),
-        required=True,
-        metadata=_d("Guidance to read, such as when to see a professional."),
-    )
-    reasons = fields.List(
-        fields.Nested(ReasonSchema),
-        required=True,
-        metadata=_d("The red flags answered yes, when `see-a-professional`."),
-    )
-    progression = fields.List(
-        fields.Nested(OutlineWeekSchema),
-        required=True,
         metadata=_d(
-            "The next weeks (up to three, not past week 12): the same items, each a small step "
-            "up. Empty when pain is 7 or more, or when `see-a-professional`."
+            "How soon to see a professional on a yes (since 1.1.0): `emergency` now, `urgent` "
+            "the same day, `soon` book an appointment."
         ),
     )

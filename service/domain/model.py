@@ -35,6 +35,29 @@ class Load(StrEnum):
     HIGH = "high"
 
 
+class Urgency(StrEnum):
+    """How soon a person should see a professional, least urgent first."""
+
+    SOON = "soon"  # book an appointment
+    URGENT = "urgent"  # the same day
+    EMERGENCY = "emergency"  # now
+
+    @property
+    def rank(self) -> int:
+        return _URGENCY_RANK[self]
+
+
+_URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(Urgency)}
+
+
+class Progression(StrEnum):
+    """How a pain band lets doses rise: by the weekly schedule, by feedback only, or not at all."""
+
+    SCHEDULE = "schedule"
+    FEEDBACK = "feedback"
+    NONE = "none"
+
+
 class Basis(StrEnum):
     """Where a dosage number comes from."""
 
@@ -108,9 +131,15 @@ class Dosage:
 
 @dataclass(frozen=True, slots=True)
 class Variation:
+    """A named version of an item; with a dosage, a harder one that takes over at the target."""
+
     name: str
     description: str
     sources: tuple[Citation, ...]
+    id: str | None = None
+    steps: tuple[str, ...] = ()
+    difficulty: Difficulty | None = None
+    dosage: Dosage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +169,12 @@ class Item:
     cautions: tuple[str, ...]
     precautions: tuple[str, ...]
     sources: tuple[Citation, ...]
+    similar: str | None = None
+
+    @property
+    def harder(self) -> Variation | None:
+        """The variation that takes over once the item reaches its target, if any."""
+        return next((v for v in self.variations if v.dosage is not None), None)
 
     def fits(self, available: frozenset[str]) -> bool:
         """Whether every equipment requirement group is met by the available equipment."""
@@ -171,6 +206,7 @@ class ScreeningQuestion:
     reason: str
     advice: str
     sources: tuple[Citation, ...]
+    urgency: Urgency | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +223,117 @@ class Manifest:
 Entry = Item | Precaution | Guidance | ScreeningQuestion
 
 
+# ---- rules.json: what makes a release able to generate routines
+
+
 @dataclass(frozen=True, slots=True)
+class RequestDefaults:
+    minutes: int
+    equipment: tuple[str, ...]
+    position: str
+    level: Difficulty
+    days_per_week: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeRules:
+    weeks: Value[int]
+    progress_weeks: Value[int]
+    full_rate_days_per_week: Value[int]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PainBand:
+    id: str
+    min: int
+    max: int
+    max_forefoot_load: Load
+    progression: Progression
+    ready: bool
+    urgency: Urgency | None
+    advice: str | None
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PainRules:
+    meaning: str
+    unknown_band: str
+    unknown_advice: str
+    bands: tuple[PainBand, ...]
+
+    def band(self, pain: int | None) -> PainBand:
+        """The band of a pain score; the unknown band when there is none."""
+        for band in self.bands:
+            if band.id == self.unknown_band if pain is None else band.min <= pain <= band.max:
+                return band
+        raise LookupError(f"no pain band for {pain}")  # the loader checks 0-10 is covered
+
+    def named(self, band_id: str) -> PainBand:
+        return next(band for band in self.bands if band.id == band_id)
+
+
+FEEDBACK_REASONS = (
+    "red-flag",
+    "pain-too-high",
+    "pain-during-high",
+    "pain-next-day-rose",
+    "pain-during-moderate",
+    "pain-next-day-above-baseline",
+    "effort-hard",
+    "not-completed",
+    "within-limits",
+    "programme-complete",
+    "not-improving",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRules:
+    default_baseline: Value[int]
+    see_a_professional_at: Value[int]
+    step_back_pain_during: Value[int]
+    step_back_next_day_rise: Value[int]
+    hold_pain_during: Value[int]
+    hold_next_day_rise: Value[int]
+    step_back_band: str
+    not_improving_after: Value[int]
+    reasons: dict[str, str]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Low-impact activity that fills the time a programme's exercises leave."""
+
+    id: str
+    name: str
+    summary: str
+    steps: tuple[str, ...]
+    cautions: tuple[str, ...]
+    precaution: str
+    min_minutes: Value[int]
+    max_minutes: Value[int]
+    reason: str
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    request_defaults: RequestDefaults
+    programme: ProgrammeRules
+    pain: PainRules
+    urgency: dict[Urgency, str]
+    incomplete_advice: str
+    feedback: FeedbackRules
+    activity: Activity
+    self_care: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Release:
-    """One immutable content release, validated and cross-checked."""
+    """One immutable content release, validated and cross-checked; equal only to itself."""
 
     manifest: Manifest
     checksum: str
@@ -199,6 +343,7 @@ class Release:
     precautions: tuple[Precaution, ...]
     guidance: tuple[Guidance, ...]
     screening: tuple[ScreeningQuestion, ...]
+    rules: Rules | None = None
     _index: dict[tuple[Kind, str], Entry] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

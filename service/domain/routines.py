@@ -1,53 +1,50 @@
-"""Generate routines: a pure, deterministic function of a request and a content release.
+"""Generate routines: a pure, deterministic function of a request and a release's rules.
 
-Raises ``RoutineError`` (a ``ValueError``) naming the request field when a request is invalid
-for the release or no routine can satisfy it, and ``RoutineIdError`` for an id that does not
-decode to a valid request.
+One request, everything but the week fixed, is one programme: the same items in every week,
+each dose climbing its ladder by the week's schedule (or by what feedback earned) and then
+held. Raises ``RoutineError`` (a ``ValueError``) naming the request field when a request is
+invalid for the release or no routine can satisfy it, and ``NoRoutines`` for a release whose
+content has no rules for routines.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import hashlib
-import hmac
-import json
 import math
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .model import (
+    Activity,
     Difficulty,
-    Dosage,
     Focus,
     Guidance,
     Item,
     Kind,
     Load,
+    PainBand,
     Position,
     Precaution,
-    Range,
+    Progression,
     Release,
-    ScreeningQuestion,
+    Rules,
+    Urgency,
 )
+from .programme import LEVELS, Dose, Rung, allows, rungs, scheduled_steps, start
 
 MINUTES = (5, 60)
 PAIN = (0, 10)
-WEEKS = (1, 12)
+WEEKS = (1, 52)  # the API's bound; a release's programme may be shorter
 DAYS_PER_WEEK = (1, 7)
 SEED = (0, 2**31 - 1)
-HIGH_PAIN = 7  # from this score on: only low forefoot load, lowest dosage, see a professional
-MODERATE_PAIN = 4  # from this score on: lower forefoot load is preferred
-MIN_BUDGET_USE = 0.7
-STRETCH_SHARE = 0.6  # warm-up and cool-down together take at most this share of the budget
-OUTLINE_WEEKS = 3
+STRETCH_SHARE = 0.5  # warm-up and cool-down together take at most this share of the budget
+MAX_WARM_UP_STRETCHES = 2
 BALANCED = (Focus.STRENGTH, Focus.BALANCE, Focus.FLEXIBILITY)
-LEVELS = tuple(Difficulty)
-ID_PREFIX = "r1"
+LOADS = tuple(Load)
+SOON = Urgency.SOON  # what a question or band that names no urgency gets; the loader requires one
 
 
 class RoutineError(ValueError):
@@ -59,8 +56,8 @@ class RoutineError(ValueError):
         super().__init__(f"{', '.join(self.fields)}: {message}")
 
 
-class RoutineIdError(ValueError):
-    """A routine id that is malformed, tampered with or names an unknown release."""
+class NoRoutines(LookupError):
+    """A release without rules.json: it serves its catalogue but makes no routines."""
 
 
 class PositionChoice(StrEnum):
@@ -74,37 +71,55 @@ class Status(StrEnum):
     SEE_A_PROFESSIONAL = "see-a-professional"
 
 
+class Screening(StrEnum):
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    FLAGGED = "flagged"
+
+
 @dataclass(frozen=True, slots=True)
 class RoutineRequest:
-    """A normalised request: lists sorted and unique, screening reduced to the yes answers."""
+    """A normalised request: lists sorted and unique, and where the person is in the programme.
 
-    minutes: int = 15
-    equipment: tuple[str, ...] = ("wall",)
-    position: PositionChoice = PositionChoice.ANY
-    pain: int | None = None
-    level: Difficulty = Difficulty.BEGINNER
-    focus: tuple[Focus, ...] = ()
-    exclude: tuple[str, ...] = ()
-    week: int = 1
-    days_per_week: int = 3
-    screening: tuple[str, ...] = ()  # ids of the questions answered yes
-    seed: int = 0
+    `earned`, `streak` and `band` come from feedback: steps earned under a feedback-only pain
+    band, answers that were not progress in a row, and the pain band a step back set.
+    """
+
+    minutes: int
+    equipment: tuple[str, ...]
+    position: PositionChoice
+    pain: int | None
+    level: Difficulty
+    focus: tuple[Focus, ...]
+    exclude: tuple[str, ...]
+    week: int
+    days_per_week: int
+    screening: tuple[str, ...]  # ids of the questions answered yes
+    screening_no: tuple[str, ...]  # ids of the questions answered no
+    seed: int
+    earned: int = 0
+    streak: int = 0
+    band: str | None = None
 
     @classmethod
     def build(
         cls,
         *,
-        minutes: int = 15,
-        equipment: Iterable[str] = ("wall",),
-        position: PositionChoice | str = PositionChoice.ANY,
-        pain: int | None = None,
-        level: Difficulty | str = Difficulty.BEGINNER,
+        minutes: int,
+        equipment: Iterable[str],
+        position: PositionChoice | str,
+        pain: int | None,
+        level: Difficulty | str,
         focus: Iterable[Focus | str] = (),
         exclude: Iterable[str] = (),
         week: int = 1,
-        days_per_week: int = 3,
+        days_per_week: int,
         screening: Iterable[str] = (),
+        screening_no: Iterable[str] = (),
         seed: int = 0,
+        earned: int = 0,
+        streak: int = 0,
+        band: str | None = None,
     ) -> RoutineRequest:
         """Normalise and range-check a request. Raises RoutineError naming the field."""
         for name, value, (low, high) in (
@@ -113,10 +128,20 @@ class RoutineRequest:
             ("days_per_week", days_per_week, DAYS_PER_WEEK),
             ("seed", seed, SEED),
             ("pain", PAIN[0] if pain is None else pain, PAIN),
+            ("earned", earned, (0, WEEKS[1])),
+            ("streak", streak, (0, WEEKS[1])),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise RoutineError(name, f"must be an integer from {low} to {high}")
+        if band is not None and not isinstance(band, str):
+            raise RoutineError("band", "must be a pain band id")
         chosen_focus = {_choice("focus", Focus, value) for value in focus}
+        yes, no = _ids("screening", screening), _ids("screening_no", screening_no)
+        both = sorted(set(yes) & set(no))
+        if both:
+            raise RoutineError(
+                "screening", f"answered both yes and no: {', '.join(both)}", "screening_no"
+            )
         return cls(
             minutes=minutes,
             equipment=_ids("equipment", equipment),
@@ -127,9 +152,36 @@ class RoutineRequest:
             exclude=_ids("exclude", exclude),
             week=week,
             days_per_week=days_per_week,
-            screening=_ids("screening", screening),
+            screening=yes,
+            screening_no=no,
             seed=seed,
+            earned=earned,
+            streak=streak,
+            band=band,
         )
+
+
+def request_for(release: Release, given: Mapping[str, Any]) -> RoutineRequest:
+    """The request with the release's defaults for what `given` leaves out (or sets to None).
+
+    Raises NoRoutines when the release has no rules, RoutineError naming a bad field.
+    """
+    defaults = rules_of(release).request_defaults
+    filled = {key: value for key, value in given.items() if value is not None or key == "pain"}
+    filled.setdefault("minutes", defaults.minutes)
+    filled.setdefault("equipment", defaults.equipment)
+    filled.setdefault("position", defaults.position)
+    filled.setdefault("level", defaults.level)
+    filled.setdefault("days_per_week", defaults.days_per_week)
+    filled.setdefault("pain", None)
+    return RoutineRequest.build(**filled)
+
+
+def rules_of(release: Release) -> Rules:
+    """The release's rules. Raises NoRoutines when it has none."""
+    if release.rules is None:
+        raise NoRoutines(f"content release {release.version} makes no routines")
+    return release.rules
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -149,33 +201,15 @@ def _ids(name: str, values: Iterable[object]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Dose:
-    """A concrete dosage: the numbers for one item this week."""
+class Planned:
+    """An item in this week's routine: its dose, and the harder variation when it took over."""
 
-    sets: int
-    reps: int | None
-    hold_seconds: int | None
-    duration_seconds: int | None
-    seconds_per_rep: int | None
-    rest_seconds: int
-    per_side: bool
+    item: Item
+    rung: Rung
 
     @property
-    def seconds(self) -> int:
-        """Time to do it: every set, both sides when per side, and the rests between sets."""
-        if self.reps is not None:
-            per_set = self.reps * ((self.seconds_per_rep or 0) + (self.hold_seconds or 0))
-        else:
-            per_set = self.duration_seconds or 0
-        sides = 2 if self.per_side else 1
-        return self.sets * sides * per_set + (self.sets - 1) * self.rest_seconds
-
-
-@dataclass(frozen=True, slots=True)
-class Planned:
-    item: Item
-    dose: Dose
-    step: int  # position on the item's progression ladder
+    def dose(self) -> Dose:
+        return self.rung.dose
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,114 +223,63 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class OutlineWeek:
-    week: int
-    items: tuple[Planned, ...]
+class PlannedActivity:
+    """Low-impact activity filling the time the exercises leave, the same every week."""
 
-    @property
-    def seconds(self) -> int:
-        return sum(planned.dose.seconds for planned in self.items)
+    activity: Activity
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a routine is not ready: a screening question answered yes, or a pain band."""
+
+    kind: str  # "screening" or "pain"
+    code: str  # the question's or the band's id
+    text: str
+    advice: str
+    urgency: Urgency
 
 
 @dataclass(frozen=True, slots=True)
 class Routine:
     request: RoutineRequest
     content_version: str
+    weeks: int  # the programme's length
     status: Status
+    urgency: Urgency | None
+    band: PainBand
+    band_assumed: bool  # no pain was given: the release's band for an unknown pain applies
+    screening: Screening
+    unanswered: tuple[str, ...]
     sections: tuple[Section, ...]
+    activity: PlannedActivity | None
     precautions: tuple[Precaution, ...]
     safety_notice: Guidance
     advice: tuple[str, ...]
     see_also: tuple[Guidance, ...]
-    reasons: tuple[ScreeningQuestion, ...]
-    progression: tuple[OutlineWeek, ...]
+    reasons: tuple[Reason, ...]
 
     @property
     def estimated_seconds(self) -> int:
-        """Warm-up and cool-down count once each; a stretch in both is done twice."""
-        return sum(section.seconds for section in self.sections)
+        """Warm-up and cool-down count once each; the activity counts its minutes."""
+        activity = self.activity.minutes * 60 if self.activity else 0
+        return sum(section.seconds for section in self.sections) + activity
 
     @property
     def estimated_minutes(self) -> int:
         return math.ceil(self.estimated_seconds / 60)
 
 
-# ---- dosage and progression
+# ---- checks
 
 
-def _notch(span: Range) -> int:
-    """The size of one progression step in a range: small ranges move by one."""
-    return 5 if span.max - span.min >= 10 else 1
+def check_request(release: Release, request: RoutineRequest) -> Rules:
+    """Check the request's ids and week against the release; its rules.
 
-
-@functools.cache
-def ladder(dosage: Dosage) -> tuple[Dose, ...]:
-    """Every dosage from the gentlest to the fullest, each step changing one number a little.
-
-    Reps (or duration) and hold rise in turn by one notch; once both are at their maximum a
-    set is added and the reps fall back so that the work done never drops.
+    Raises NoRoutines for a release without rules, RoutineError naming the field.
     """
-    work = dosage.reps or dosage.duration_seconds
-    if work is None:  # the loader guarantees one of them
-        raise ValueError("a dosage needs reps or duration_seconds")
-    hold = dosage.hold_seconds
-    sets, amount, held = dosage.sets.min, work.min, hold.min if hold else None
-    steps = [(sets, amount, held)]
-    turn = 0
-    while (sets, amount, held) != (dosage.sets.max, work.max, hold.max if hold else None):
-        can_work = amount < work.max
-        can_hold = hold is not None and held is not None and held < hold.max
-        if can_work and (turn % 2 == 0 or not can_hold):
-            amount = min(work.max, amount + _notch(work))
-        elif can_hold and hold is not None and held is not None:
-            held = min(hold.max, held + _notch(hold))
-        else:
-            volume = sets * amount
-            sets += 1
-            amount = max(work.min, min(work.max, math.ceil(volume / sets)))
-            notch = _notch(work)
-            amount = work.min + math.ceil((amount - work.min) / notch) * notch
-            amount = min(work.max, amount)
-        turn += 1
-        steps.append((sets, amount, held))
-    per_rep = dosage.seconds_per_rep.value if dosage.seconds_per_rep else None
-    return tuple(
-        Dose(
-            sets=sets,
-            reps=amount if dosage.reps else None,
-            hold_seconds=held,
-            duration_seconds=None if dosage.reps else amount,
-            seconds_per_rep=per_rep,
-            rest_seconds=dosage.rest_seconds.value,
-            per_side=dosage.per_side.value,
-        )
-        for sets, amount, held in steps
-    )
-
-
-def progression_steps(week: int, days_per_week: int) -> int:
-    """Steps gained by this week: one a week from 3 days a week, one every two weeks below."""
-    return week - 1 if days_per_week >= 3 else (week - 1) // 2
-
-
-def prescribed_step(steps: int, request: RoutineRequest) -> int:
-    """Where on a ladder of `steps` dosages this level and week stand (0 is the gentlest)."""
-    if _high_pain(request):
-        return 0
-    last = steps - 1
-    start = round(last * LEVELS.index(request.level) / 3)
-    return min(last, start + progression_steps(request.week, request.days_per_week))
-
-
-def _high_pain(request: RoutineRequest) -> bool:
-    return request.pain is not None and request.pain >= HIGH_PAIN
-
-
-# ---- generation
-
-
-def check_request(release: Release, request: RoutineRequest) -> None:
-    """Check the request's ids against the release. Raises RoutineError naming the field."""
+    rules = rules_of(release)
     known_equipment = {equipment.id for equipment in release.equipment}
     for name in request.equipment:
         if name not in known_equipment:
@@ -312,106 +295,245 @@ def check_request(release: Release, request: RoutineRequest) -> None:
                 f"{name!r} is not an exercise or stretch of release {release.version}",
             )
     questions = {question.id for question in release.screening}
-    for name in request.screening:
-        if name not in questions:
-            raise RoutineError(
-                "screening",
-                f"{name!r} is not a screening question of release {release.version}; "
-                f"known: {', '.join(sorted(questions))}",
-            )
+    for field, answered in (
+        ("screening", request.screening),
+        ("screening_no", request.screening_no),
+    ):
+        for name in answered:
+            if name not in questions:
+                raise RoutineError(
+                    field,
+                    f"{name!r} is not a screening question of release {release.version}; "
+                    f"known: {', '.join(sorted(questions))}",
+                )
+    weeks = rules.programme.weeks.value
+    if request.week > weeks:
+        raise RoutineError(
+            "week", f"must be from 1 to {weeks}: the programme of release {release.version}"
+        )
+    if request.band is not None and request.band not in {b.id for b in rules.pain.bands}:
+        raise RoutineError("band", f"{request.band!r} is not a pain band")
+    return rules
+
+
+# ---- generation
 
 
 def generate_routine(release: Release, request: RoutineRequest) -> Routine:
     """The routine for this request from this release: same inputs, same routine.
 
-    Raises RoutineError when the request names ids the release does not hold, or when the
-    constraints leave no stretch for the warm-up and cool-down.
+    Raises NoRoutines for a release without rules; RoutineError when the request names ids the
+    release does not hold, or when the constraints leave no stretch for the warm-up and cool-down.
     """
-    check_request(release, request)
+    rules = check_request(release, request)
+    band = band_of(rules, request)
+    assumed = request.band is None and request.pain is None
+    yes = set(request.screening)
+    flagged = [question for question in release.screening if question.id in yes]
+    answered = yes | set(request.screening_no)
+    unanswered = tuple(q.id for q in release.screening if q.id not in answered)
+    screening = (
+        Screening.FLAGGED if flagged else Screening.INCOMPLETE if unanswered else Screening.COMPLETE
+    )
+    reasons = [Reason("screening", q.id, q.reason, q.advice, q.urgency or SOON) for q in flagged]
+    if not band.ready:
+        reasons.append(
+            Reason(
+                "pain", band.id, band.advice or "", band.advice or "", band.urgency or Urgency.SOON
+            )
+        )
     notice = release.safety_notice
-    flagged = tuple(q for q in release.screening if q.id in request.screening)
-    professional = release.professional_advice
-    if flagged:
+    weeks = rules.programme.weeks.value
+    common: dict[str, Any] = {
+        "request": request,
+        "content_version": release.version,
+        "weeks": weeks,
+        "band": band,
+        "band_assumed": assumed,
+        "screening": screening,
+        "unanswered": unanswered,
+        "safety_notice": notice,
+    }
+    if reasons:
+        urgency = max((reason.urgency for reason in reasons), key=lambda u: u.rank)
+        self_care = release.find(Kind.GUIDANCE, rules.self_care)
+        assert isinstance(self_care, Guidance)  # noqa: S101 - the loader checks the reference
         return Routine(
-            request=request,
-            content_version=release.version,
+            **common,
             status=Status.SEE_A_PROFESSIONAL,
+            urgency=urgency,
             sections=(),
+            activity=None,
             precautions=(),
-            safety_notice=notice,
-            advice=tuple(question.advice for question in flagged),
-            see_also=(professional,),
-            reasons=flagged,
-            progression=(),
+            advice=(rules.urgency[urgency], *dict.fromkeys(reason.advice for reason in reasons)),
+            see_also=(release.professional_advice, self_care),
+            reasons=tuple(reasons),
         )
 
-    budget = request.minutes * 60
-    stretches = _eligible(release.stretches, request)
-    if not stretches:
-        _no_stretch(release, request)
-    exercises = _eligible(release.exercises, request)
-    ladders = {item.id: ladder(item.dosage) for item in (*stretches, *exercises)}
-    warm = _plan_stretches(stretches, ladders, request, budget)
-    remaining = budget - 2 * sum(planned.dose.seconds for planned in warm)
-    chosen = _plan_exercises(exercises, ladders, request, remaining)
+    plan = _plan(release, _PlanKey.of(request, band))
+    stage = min(current_stage(rules, band, request), plan.max_stage)
+    warm = tuple(_at(choice, stage) for choice in plan.stretches)
     sections = (
         Section("warm-up", warm),
-        Section("exercises", chosen),
+        Section("exercises", tuple(_at(choice, stage) for choice in plan.exercises)),
         Section("cool-down", warm),
     )
-    used = [planned.item for section in sections for planned in section.items]
-    wanted = {name for item in used for name in item.precautions}
-    advice: list[str] = []
-    see_also: tuple[Guidance, ...] = ()
-    if _high_pain(request):
-        advice.append(
-            f"Your pain is {request.pain} out of 10: this routine keeps to the gentlest "
-            "exercises at their lowest dosage, and you should see a healthcare professional."
-        )
-        see_also = (professional,)
-    seconds = sum(section.seconds for section in sections)
-    if seconds < MIN_BUDGET_USE * budget:
-        advice.append(
-            f"This routine takes about {math.ceil(seconds / 60)} of your {request.minutes} "
-            "minutes: it holds every exercise that suits your answers at this week's dosage."
-        )
+    advice = [rules.pain.unknown_advice] if assumed else [text for text in (band.advice,) if text]
+    if screening is Screening.INCOMPLETE:
+        advice.append(rules.incomplete_advice)
     return Routine(
-        request=request,
-        content_version=release.version,
+        **common,
         status=Status.READY,
+        urgency=None,
         sections=sections,
-        precautions=tuple(p for p in release.precautions if p.id in wanted),
-        safety_notice=notice,
+        activity=plan.activity,
+        precautions=release.precautions,
         advice=tuple(advice),
-        see_also=see_also,
+        see_also=(),
         reasons=(),
-        progression=_outline(sections, ladders, request),
     )
 
 
-def _eligible(items: Sequence[Item], request: RoutineRequest) -> list[Item]:
-    """Items that pass every hard constraint, in content order."""
-    return [item for item in items if _failed_constraint(item, request) is None]
+def current_stage(rules: Rules, band: PainBand, request: RoutineRequest) -> int:
+    """Steps up the ladders this week: the schedule's, or no more than feedback earned."""
+    stage = scheduled_steps(rules.programme, request.week, request.days_per_week)
+    return min(stage, request.earned) if band.progression is Progression.FEEDBACK else stage
 
 
-def _failed_constraint(item: Item, request: RoutineRequest) -> tuple[str, str] | None:
+def band_of(rules: Rules, request: RoutineRequest) -> PainBand:
+    """The pain band that applies: the one a step back set, else the pain's, else unknown's."""
+    return rules.pain.named(request.band) if request.band else rules.pain.band(request.pain)
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """An item chosen for a programme, its ladder and the level's start on it."""
+
+    item: Item
+    ladder: tuple[Rung, ...]
+    start: int
+    peak: int  # the most seconds it takes in any week
+
+
+def _at(choice: _Choice, stage: int) -> Planned:
+    return Planned(choice.item, choice.ladder[min(len(choice.ladder) - 1, choice.start + stage)])
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    stretches: tuple[_Choice, ...]
+    exercises: tuple[_Choice, ...]
+    activity: PlannedActivity | None
+    max_stage: int  # the highest stage at which the whole routine still fits the time
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanKey:
+    """What the choice of items depends on: everything but the week and the feedback state."""
+
+    minutes: int
+    equipment: frozenset[str]
+    position: PositionChoice
+    level: Difficulty
+    focus: tuple[Focus, ...]
+    exclude: frozenset[str]
+    max_load: Load
+    progression: Progression
+    seed: int
+
+    @classmethod
+    def of(cls, request: RoutineRequest, band: PainBand) -> _PlanKey:
+        return cls(
+            request.minutes,
+            frozenset(request.equipment),
+            request.position,
+            request.level,
+            request.focus,
+            frozenset(request.exclude),
+            band.max_forefoot_load,
+            band.progression,
+            request.seed,
+        )
+
+
+def _failed_constraint(item: Item, key: _PlanKey) -> tuple[str, str] | None:
     """The first constraint the item fails, as (request field, reason), or None."""
-    if not item.fits(frozenset(request.equipment)):
+    if not item.fits(key.equipment):
         needs = " and ".join(" or ".join(group) for group in item.equipment)
         return "equipment", f"{item.id} needs {needs}"
-    if request.position is not PositionChoice.ANY and item.position.value != request.position.value:
+    if key.position is not PositionChoice.ANY and item.position.value != key.position.value:
         return "position", f"{item.id} is done {item.position.value}"
-    if item.id in request.exclude:
+    if item.id in key.exclude:
         return "exclude", f"{item.id} is excluded"
-    if _high_pain(request) and item.forefoot_load is not Load.LOW:
-        return "pain", f"{item.id} loads the ball of the foot too much at pain {request.pain}"
-    if LEVELS.index(item.difficulty) > LEVELS.index(request.level) + 1:
+    if LOADS.index(item.forefoot_load) > LOADS.index(key.max_load):
+        return "pain", f"{item.id} loads the ball of the foot too much at this pain"
+    if not allows(key.level, item.difficulty):
         return "level", f"{item.id} is {item.difficulty.value}"
     return None
 
 
-def _no_stretch(release: Release, request: RoutineRequest) -> None:
-    reasons = [_failed_constraint(item, request) for item in release.stretches]
+@functools.lru_cache(maxsize=2048)
+def _plan(release: Release, key: _PlanKey) -> _Plan:
+    """The items of a programme, chosen so that every week fits the time.
+
+    On the weekly schedule the items are chosen for their heaviest week. Where only feedback
+    raises doses, they are chosen for their starting doses, and feedback raises the doses only
+    while the whole routine still fits (`max_stage`).
+    """
+    rules = rules_of(release)
+    climb = rules.programme.progress_weeks.value - 1
+    budget = key.minutes * 60
+    sized = climb if key.progression is Progression.SCHEDULE else 0
+
+    def chosen(item: Item) -> _Choice:
+        ladder = rungs(item, key.level)
+        first = start(key.level, len(ladder))
+        peak = max(rung.dose.seconds for rung in ladder[first : first + sized + 1])
+        return _Choice(item, ladder, first, peak)
+
+    stretches = [chosen(i) for i in release.stretches if _failed_constraint(i, key) is None]
+    if not stretches:
+        _no_stretch(release.stretches, key)
+    exercises = [chosen(i) for i in release.exercises if _failed_constraint(i, key) is None]
+    warm = _pick_stretches(stretches, key, budget)
+    groups = {choice.item.similar for choice in warm if choice.item.similar}
+    left = budget - 2 * sum(choice.peak for choice in warm)
+    picked = _pick_exercises(exercises, key, left, groups)
+    gap = left - sum(choice.peak for choice in picked)
+    activity = rules.activity
+    minutes = min(activity.max_minutes.value, gap // 60)
+    if minutes < activity.min_minutes.value:
+        minutes = 0
+    max_stage = sized
+    while max_stage < climb and _seconds(warm, picked, max_stage + 1) + minutes * 60 <= budget:
+        max_stage += 1
+    order = {choice.item.id: index for index, choice in enumerate(exercises)}
+    return _Plan(
+        stretches=warm,
+        exercises=tuple(
+            sorted(
+                picked,
+                key=lambda c: (
+                    not any(focus in key.focus for focus in c.item.focus),  # asked-for first
+                    c.item.position is not Position.SEATED,  # sit, then stand
+                    order[c.item.id],
+                ),
+            )
+        ),
+        activity=PlannedActivity(activity, minutes) if minutes else None,
+        max_stage=max_stage,
+    )
+
+
+def _seconds(warm: Sequence[_Choice], exercises: Sequence[_Choice], stage: int) -> int:
+    """The routine's seconds at a stage: the stretches count twice, before and after."""
+    return 2 * sum(_at(c, stage).dose.seconds for c in warm) + sum(
+        _at(c, stage).dose.seconds for c in exercises
+    )
+
+
+def _no_stretch(stretches: Sequence[Item], key: _PlanKey) -> None:
+    reasons = [_failed_constraint(item, key) for item in stretches]
     failed = [reason for reason in reasons if reason is not None]
     fields = sorted({name for name, _ in failed})
     raise RoutineError(
@@ -427,199 +549,92 @@ def _tiebreak(seed: int, item: Item) -> int:
     return zlib.crc32(f"{seed}:{item.id}".encode())
 
 
-def _fit(
-    item: Item, ladders: dict[str, tuple[Dose, ...]], request: RoutineRequest, seconds: int
-) -> Planned | None:
-    """The item at its prescribed step, or the highest lower step that fits the time."""
-    steps = ladders[item.id]
-    for step in range(prescribed_step(len(steps), request), -1, -1):
-        if steps[step].seconds <= seconds:
-            return Planned(item, steps[step], step)
-    return None
+def _pick_stretches(stretches: list[_Choice], key: _PlanKey, budget: int) -> tuple[_Choice, ...]:
+    """Up to two stretches of different similar groups within their share of the time.
 
-
-def _plan_stretches(
-    stretches: list[Item],
-    ladders: dict[str, tuple[Dose, ...]],
-    request: RoutineRequest,
-    budget: int,
-) -> tuple[Planned, ...]:
-    """As many stretches as fit in their share of the budget (each done before and after).
-
-    At least one: when even that does not fit the share, the stretch may take the whole budget.
-    Raises RoutineError when not even one stretch fits twice at its gentlest dosage.
+    At least one: when even that does not fit the share, the lightest may take the whole
+    budget. Raises RoutineError when not even one stretch fits twice at its peak.
     """
-    ordered = sorted(stretches, key=lambda item: _tiebreak(request.seed, item))
-    by_content = {item.id: index for index, item in enumerate(stretches)}
-    for limit in (int(budget * STRETCH_SHARE) // 2, budget // 2):
-        for count in range(len(ordered), 0, -1):
-            planned = [_fit(item, ladders, request, limit // count) for item in ordered[:count]]
-            fitted = [plan for plan in planned if plan is not None]
-            if len(fitted) == count:
-                return tuple(sorted(fitted, key=lambda plan: by_content[plan.item.id]))
-    raise RoutineError(
-        "minutes",
-        f"{request.minutes} minutes is too short for a warm-up and cool-down stretch at the "
-        "gentlest dosage",
-    )
+    ordered = sorted(stretches, key=lambda c: (c.peak * 2 > budget, _tiebreak(key.seed, c.item)))
+    share = int(budget * STRETCH_SHARE) // 2
+    picked: list[_Choice] = []
+    groups: set[str] = set()
+    for choice in ordered:
+        if len(picked) == MAX_WARM_UP_STRETCHES:
+            break
+        if choice.item.similar in groups:
+            continue
+        if sum(c.peak for c in picked) + choice.peak <= share:
+            picked.append(choice)
+            groups.add(choice.item.similar or "")
+    if not picked:
+        lightest = min(stretches, key=lambda c: (c.peak, _tiebreak(key.seed, c.item)))
+        if lightest.peak * 2 > budget:
+            raise RoutineError(
+                "minutes",
+                f"{key.minutes} minutes is too short for a warm-up and cool-down stretch",
+            )
+        picked.append(lightest)
+    content = {choice.item.id: index for index, choice in enumerate(stretches)}
+    return tuple(sorted(picked, key=lambda c: content[c.item.id]))
 
 
-def _plan_exercises(
-    exercises: list[Item],
-    ladders: dict[str, tuple[Dose, ...]],
-    request: RoutineRequest,
-    seconds: int,
-) -> tuple[Planned, ...]:
-    """Cover the wanted focus areas first, then fill the time; each exercise at most once."""
-    chosen: list[Planned] = []
-    left = seconds
-    pool = list(exercises)
-    wanted = [*request.focus, *(focus for focus in BALANCED if focus not in request.focus)]
-    covered = {Focus.FLEXIBILITY}  # the warm-up and cool-down stretches cover flexibility
-    covered -= set(request.focus)  # unless it was asked for: then an exercise covers it too
+def _pick_exercises(
+    exercises: list[_Choice], key: _PlanKey, seconds: int, groups: set[str]
+) -> list[_Choice]:
+    """Cover the wanted focus areas first, then fill the time; one item per similar group.
 
-    def key(plan: Planned) -> tuple[int, ...]:
-        item = plan.item
+    A second item of a similar group is taken only when no exercise fits otherwise.
+    """
+    chosen: list[_Choice] = []
+    used = set(groups)
+    wanted = [*key.focus, *(focus for focus in BALANCED if focus not in key.focus)]
+    covered = {Focus.FLEXIBILITY} - set(key.focus)  # the stretches cover flexibility
+
+    def rank(choice: _Choice) -> tuple[int, ...]:
+        item = choice.item
         return (
-            plan.step < prescribed_step(len(ladders[item.id]), request),  # reduced to fit: later
-            not any(focus in request.focus for focus in item.focus),  # asked-for focus first
-            LEVELS.index(item.difficulty) > LEVELS.index(request.level),  # above level: later
-            list(Load).index(item.forefoot_load)
-            if request.pain is not None and request.pain >= MODERATE_PAIN
-            else 0,
-            _tiebreak(request.seed, item),
+            not any(focus in key.focus for focus in item.focus),  # asked-for focus first
+            LEVELS.index(item.difficulty) > LEVELS.index(key.level),  # above level: later
+            _tiebreak(key.seed, item),
         )
 
-    def take(candidates: list[Item]) -> bool:
-        fitting = [plan for item in candidates if (plan := _fit(item, ladders, request, left))]
+    def take(candidates: Iterable[_Choice], *, repeat_groups: bool = False) -> bool:
+        left = seconds - sum(choice.peak for choice in chosen)
+        fitting = [
+            choice
+            for choice in candidates
+            if choice not in chosen
+            and choice.peak <= left
+            and (repeat_groups or choice.item.similar is None or choice.item.similar not in used)
+        ]
         if not fitting:
             return False
-        best = min(fitting, key=key)
+        best = min(fitting, key=rank)
         chosen.append(best)
-        pool.remove(best.item)
         covered.update(best.item.focus)
+        if best.item.similar:
+            used.add(best.item.similar)
         return True
 
     for focus in wanted:
         if focus not in covered:
-            take([item for item in pool if focus in item.focus])
-            left = seconds - sum(plan.dose.seconds for plan in chosen)
-    while pool and take(pool):
-        left = seconds - sum(plan.dose.seconds for plan in chosen)
-    order = {item.id: index for index, item in enumerate(exercises)}
-    return tuple(
-        sorted(
-            chosen,
-            key=lambda plan: (plan.item.position is not Position.SEATED, order[plan.item.id]),
-        )
-    )
+            take(choice for choice in exercises if focus in choice.item.focus)
+    while take(exercises):
+        pass
+    if not chosen:
+        take(exercises, repeat_groups=True)
+    return chosen
 
 
-def _outline(
-    sections: tuple[Section, ...],
-    ladders: dict[str, tuple[Dose, ...]],
-    request: RoutineRequest,
-) -> tuple[OutlineWeek, ...]:
-    """The same items over the next weeks, each step one small rise from where they are now."""
-    if _high_pain(request):
-        return ()
-    now = progression_steps(request.week, request.days_per_week)
-    weeks = []
-    for week in range(request.week + 1, min(WEEKS[1], request.week + OUTLINE_WEEKS) + 1):
-        gained = progression_steps(week, request.days_per_week) - now
-        items = []
-        for planned in _unique(sections):
-            steps = ladders[planned.item.id]
-            step = min(len(steps) - 1, planned.step + gained)
-            items.append(replace(planned, dose=steps[step], step=step))
-        weeks.append(OutlineWeek(week, tuple(items)))
-    return tuple(weeks)
+def programme(release: Release, request: RoutineRequest) -> tuple[Routine, ...]:
+    """Every week of the request's programme: week N is the routine of the request at week N.
 
-
-def _unique(sections: Iterable[Section]) -> list[Planned]:
-    """Each planned item once: the cool-down repeats the warm-up's stretches."""
-    seen: dict[str, Planned] = {}
-    for section in sections:
-        for planned in section.items:
-            seen.setdefault(planned.item.id, planned)
-    return list(seen.values())
-
-
-# ---- stateless ids
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, payload, hashlib.sha256).digest()[:12]
-
-
-def encode_routine_id(request: RoutineRequest, version: str, key: bytes) -> str:
-    """A URL-safe token holding the normalised request and the release, with a keyed MAC."""
-    payload = json.dumps(
-        [
-            version,
-            request.minutes,
-            list(request.equipment),
-            request.position.value,
-            request.pain,
-            request.level.value,
-            [focus.value for focus in request.focus],
-            list(request.exclude),
-            request.week,
-            request.days_per_week,
-            list(request.screening),
-            request.seed,
-        ],
-        separators=(",", ":"),
-    ).encode()
-    return f"{ID_PREFIX}.{_b64(payload)}.{_b64(_mac(key, payload))}"
-
-
-def decode_routine_id(token: str, key: bytes) -> tuple[str, RoutineRequest]:
-    """The release version and request a token holds.
-
-    Raises RoutineIdError when the token is malformed, its MAC does not match, or what it holds
-    is not a valid request.
+    Empty when the routine is not ready. Raises as generate_routine does.
     """
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != ID_PREFIX or len(token) > 2048:
-        raise RoutineIdError("not a routine id")
-    try:
-        payload, mac = _unb64(parts[1]), _unb64(parts[2])
-    except (binascii.Error, ValueError):
-        raise RoutineIdError("not a routine id") from None
-    # base64 decoding forgives '+' for '-' and stray low bits: only the canonical spelling of
-    # an id is that id, so a changed character never names the same routine.
-    if _b64(payload) != parts[1] or _b64(mac) != parts[2]:
-        raise RoutineIdError("not a routine id")
-    if not hmac.compare_digest(mac, _mac(key, payload)):
-        raise RoutineIdError("routine id does not match its signature")
-    try:
-        (version, minutes, equipment, position, pain, level, focus, exclude, week, days,
-         screening, seed) = json.loads(payload)  # fmt: skip
-        request = RoutineRequest.build(
-            minutes=minutes,
-            equipment=equipment,
-            position=position,
-            pain=pain,
-            level=level,
-            focus=focus,
-            exclude=exclude,
-            week=week,
-            days_per_week=days,
-            screening=screening,
-            seed=seed,
-        )
-    except (ValueError, TypeError, RecursionError) as error:
-        # RecursionError: a signed payload nested deeper than json.loads can follow.
-        raise RoutineIdError(f"routine id holds no valid request: {type(error).__name__}") from None
-    if not isinstance(version, str):
-        raise RoutineIdError("routine id holds no valid release version")
-    return version, request
+    first = generate_routine(release, request)
+    if first.status is not Status.READY:
+        return ()
+    return tuple(
+        generate_routine(release, replace(request, week=week)) for week in range(1, first.weeks + 1)
+    )

@@ -1,0 +1,133 @@
+"""Decide a programme's next step from how a session went, by the release's feedback rules.
+
+The rules come from the release (`rules.json`, `feedback`), after the pain-monitoring model of
+loading programmes; the first rule that matches decides. Raises ``RoutineError`` for answers
+that name unknown screening questions, ``NoRoutines`` for a release without rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from .model import Release
+from .routines import (
+    RoutineError,
+    RoutineRequest,
+    band_of,
+    check_request,
+    current_stage,
+)
+
+
+class Decision(StrEnum):
+    PROGRESS = "progress"
+    HOLD = "hold"
+    STEP_BACK = "step-back"
+    SEE_A_PROFESSIONAL = "see-a-professional"
+
+
+class Effort(StrEnum):
+    EASY = "easy"
+    RIGHT = "right"
+    HARD = "hard"
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """How one session went, as the person reports it."""
+
+    pain_during: int
+    pain_next_day: int
+    effort: Effort
+    completed: bool
+    pain_before: int | None = None
+    screening: tuple[str, ...] = ()  # ids answered yes
+    screening_no: tuple[str, ...] = ()  # ids answered no
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    decision: Decision
+    reasons: tuple[tuple[str, str], ...]  # (code, text)
+    next: RoutineRequest | None
+
+
+def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Outcome:
+    """The decision on a session of the request's routine, and the request of the next one.
+
+    Raises NoRoutines for a release without rules; RoutineError naming a bad field.
+    """
+    rules = check_request(release, request)
+    questions = {question.id for question in release.screening}
+    for field, answered in (
+        ("screening", feedback.screening),
+        ("screening", feedback.screening_no),
+    ):
+        for name in answered:
+            if name not in questions:
+                raise RoutineError(field, f"{name!r} is not a screening question")
+    limits = rules.feedback
+    texts = limits.reasons
+    during, next_day = feedback.pain_during, feedback.pain_next_day
+    if feedback.pain_before is not None:
+        baseline = feedback.pain_before
+    elif request.pain is not None:
+        baseline = request.pain
+    else:
+        baseline = limits.default_baseline.value
+    stage = current_stage(rules, band_of(rules, request), request)
+    answered_no = tuple(sorted({*request.screening_no, *feedback.screening_no}))
+
+    def reasons(*codes: str) -> tuple[tuple[str, str], ...]:
+        return tuple((code, texts[code]) for code in codes)
+
+    too_high = limits.see_a_professional_at.value
+    if feedback.screening or during >= too_high or next_day >= too_high:
+        codes = ["red-flag"] if feedback.screening else []
+        codes += ["pain-too-high"] if max(during, next_day) >= too_high else []
+        return Outcome(Decision.SEE_A_PROFESSIONAL, reasons(*codes), None)
+
+    streak = request.streak + 1
+    step_back = [
+        code
+        for code, matched in (
+            ("pain-during-high", during >= limits.step_back_pain_during.value),
+            ("pain-next-day-rose", next_day > baseline + limits.step_back_next_day_rise.value),
+        )
+        if matched
+    ]
+    hold = [
+        code
+        for code, matched in (
+            ("pain-during-moderate", during >= limits.hold_pain_during.value),
+            ("pain-next-day-above-baseline", next_day > baseline + limits.hold_next_day_rise.value),
+            ("effort-hard", feedback.effort is Effort.HARD),
+            ("not-completed", not feedback.completed),
+        )
+        if matched
+    ]
+    if step_back or hold:
+        if streak >= limits.not_improving_after.value:
+            return Outcome(
+                Decision.SEE_A_PROFESSIONAL, reasons(*(step_back or hold), "not-improving"), None
+            )
+        if step_back:
+            following = replace(
+                request,
+                week=max(1, request.week - 1),
+                band=limits.step_back_band,
+                earned=max(0, stage - 1),
+                streak=streak,
+                screening_no=answered_no,
+            )
+            return Outcome(Decision.STEP_BACK, reasons(*step_back), following)
+        following = replace(request, streak=streak, earned=stage, screening_no=answered_no)
+        return Outcome(Decision.HOLD, reasons(*hold), following)
+    if request.week >= rules.programme.weeks.value:
+        following = replace(request, streak=0, earned=stage, screening_no=answered_no)
+        return Outcome(Decision.HOLD, reasons("programme-complete"), following)
+    following = replace(
+        request, week=request.week + 1, earned=stage + 1, streak=0, screening_no=answered_no
+    )
+    return Outcome(Decision.PROGRESS, reasons("within-limits"), following)
