@@ -43,7 +43,7 @@ CASES: list[tuple[str, str, dict[str, Any], int]] = [
     ("GET", "/routines?pain=-1", {}, 422),
     ("GET", "/routines?week=0", {}, 422),
     ("GET", "/routines?seed=99999999999999999999999999", {}, 422),
-    ("GET", "/routines?equipment=none&equipment=none", {}, 422),
+    ("GET", "/routines?screening=numbness-or-tingling&screening_no=numbness-or-tingling", {}, 422),
     ("GET", "/routines?screening=made-up", {}, 422),
     ("POST", "/routines", {"json": {"minutes": 10**100}}, 422),
     ("POST", "/routines", {"json": {"minutes": -5}}, 422),

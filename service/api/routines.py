@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 from flask.views import MethodView
 
 from ..domain import (
+    Effort,
     Feedback,
     IdKeys,
     NoRoutines,
@@ -93,6 +94,44 @@ GONE = (
 )
 
 
+# Examples in the API document are made with this key, not the service's: their ids are
+# documentation and decode nowhere.
+EXAMPLE_KEYS = IdKeys.parse("example:" + "A" * 86)
+
+
+def examples(release: Release) -> dict[str, dict[str, Any]]:
+    """Response examples from a release that makes routines: none from one that does not."""
+    if release.rules is None:
+        return {}
+    default = request_for(release, {})
+    flag = max(release.screening, key=lambda q: q.urgency.rank if q.urgency else -1)
+    ready = present(generate_routine(release, default), release, EXAMPLE_KEYS)
+    flagged = request_for(release, {"screening": [flag.id]})
+    outcome = decide(release, default, Feedback(1, 1, Effort.RIGHT, completed=True))
+    following = generate_routine(release, outcome.next) if outcome.next else None
+    return {
+        "routine": {
+            "ready": {"summary": "A ready routine (every default)", "value": ready},
+            "see-a-professional": {
+                "summary": "A red flag answered yes",
+                "value": present(generate_routine(release, flagged), release, EXAMPLE_KEYS),
+            },
+        },
+        "programme": {
+            "programme": {
+                "summary": "A programme (only its first week shown here)",
+                "value": {"id": ready["id"], "content_version": release.version, "weeks": [ready]},
+            }
+        },
+        "feedback": {
+            "progress": {
+                "summary": "A session within the limits: on to the next week",
+                "value": present_outcome(outcome, following, release, EXAMPLE_KEYS),
+            }
+        },
+    }
+
+
 def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKeys) -> Blueprint:
     blp = Blueprint(
         "routines",
@@ -100,6 +139,7 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
         url_prefix="/routines",
         description="Generated routines that fit a person's time, equipment, position and pain.",
     )
+    shown = examples(store.latest)
 
     def gone(release: Release, given: Mapping[str, Any]) -> NoReturn:
         detail = f"Content release {release.version} makes no routines."
@@ -160,7 +200,13 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
     @blp.route("")
     class Routines(MethodView):
         @blp.arguments(schemas.query, location="query", as_kwargs=False)
-        @blp.response(200, RoutineSchema, description="The routine.", headers=ROUTINE_HEADERS)
+        @blp.response(
+            200,
+            RoutineSchema,
+            description="The routine.",
+            headers=ROUTINE_HEADERS,
+            examples=shown.get("routine"),
+        )
         @blp.conditional()
         @blp.problem(404, "Unknown content_version.", "Content version '9.9.9' is not available.")
         @blp.problem(410, GONE, "Content release 1.0.0 makes no routines.")
@@ -187,6 +233,7 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
             RoutineSchema,
             description="The routine; `Content-Location` is its own URL.",
             headers=ROUTINE_HEADERS,
+            examples=shown.get("routine"),
         )
         @blp.problem(400, "The body is not valid JSON.", "Invalid json: Invalid JSON body.")
         @blp.problem(404, "Unknown content_version.", "Content version '9.9.9' is not available.")
@@ -221,6 +268,7 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
             RoutineSchema,
             description="The routine, the same bytes as when it was generated.",
             headers=ROUTINE_HEADERS,
+            examples=shown.get("routine"),
         )
         @blp.conditional()
         @blp.problem(404, "Not a routine id of this service.", "No routine has this id.")
@@ -246,7 +294,13 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
 
     @blp.route("/<routine_id>/programme", parameters=[ID_PARAMETER])
     class RoutineProgramme(MethodView):
-        @blp.response(200, ProgrammeSchema, description="Every week.", headers=CONTENT_HEADERS)
+        @blp.response(
+            200,
+            ProgrammeSchema,
+            description="Every week.",
+            headers=CONTENT_HEADERS,
+            examples=shown.get("programme"),
+        )
         @blp.conditional()
         @blp.problem(404, "Not a routine id of this service.", "No routine has this id.")
         @blp.problem(410, GONE, "Content release 1.0.0 makes no routines.")
@@ -270,7 +324,12 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
     @blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])
     class RoutineFeedback(MethodView):
         @blp.arguments(schemas.feedback, as_kwargs=False)
-        @blp.response(200, FeedbackAnswerSchema, description="The decision and the next routine.")
+        @blp.response(
+            200,
+            FeedbackAnswerSchema,
+            description="The decision and the next routine.",
+            examples=shown.get("feedback"),
+        )
         @blp.problem(404, "Not a routine id of this service.", "No routine has this id.")
         @blp.problem(
             409,

@@ -84,6 +84,10 @@ class IdKeys:
     def cipher(self, kid: str) -> AESSIV | None:
         return self._ciphers.get(kid)
 
+    @property
+    def current_cipher(self) -> AESSIV:
+        return self._ciphers[self.current]
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -118,9 +122,7 @@ _NAMES = (
 
 def encode_routine_id(request: RoutineRequest, version: str, keys: IdKeys) -> str:
     """The id of the routine of this request from this release, under the first key."""
-    kid = keys.current
-    cipher = keys.cipher(kid)
-    assert cipher is not None  # noqa: S101 - the current key always has a cipher
+    kid, cipher = keys.current, keys.current_cipher
     # Enums are str and tuples lists in JSON: the request's fields as they are.
     fields = [getattr(request, name) for name in _NAMES]
     payload = json.dumps([version, *fields], separators=(",", ":")).encode()

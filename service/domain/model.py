@@ -382,14 +382,15 @@ class Release:
     @property
     def safety_notice(self) -> Guidance:
         """The guidance every routine carries."""
-        return self._guidance(self.manifest.safety_notice)
+        return self.guidance_named(self.manifest.safety_notice)
 
     @property
     def professional_advice(self) -> Guidance:
         """The guidance a routine points to when it advises seeing a professional."""
-        return self._guidance(self.manifest.professional_advice)
+        return self.guidance_named(self.manifest.professional_advice)
 
-    def _guidance(self, guidance_id: str) -> Guidance:
+    def guidance_named(self, guidance_id: str) -> Guidance:
+        """A guidance entry the content references. Raises LookupError when there is none."""
         entry = self.find(Kind.GUIDANCE, guidance_id)
         if not isinstance(entry, Guidance):  # the loader checks these references
             raise LookupError(f"release {self.version} has no guidance {guidance_id!r}")

@@ -356,8 +356,7 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
     }
     if reasons:
         urgency = max((reason.urgency for reason in reasons), key=lambda u: u.rank)
-        self_care = release.find(Kind.GUIDANCE, rules.self_care)
-        assert isinstance(self_care, Guidance)  # noqa: S101 - the loader checks the reference
+        self_care = release.guidance_named(rules.self_care)
         return Routine(
             **common,
             status=Status.SEE_A_PROFESSIONAL,

@@ -10,7 +10,6 @@ from .model import (
     Activity,
     Difficulty,
     FeedbackRules,
-    Item,
     Kind,
     Load,
     PainBand,
@@ -249,17 +248,15 @@ def check_rules(folder: str, release: Release) -> None:
 
 def _check_ladders(folder: str, release: Release) -> None:
     """Every item's target, and its harder variation's, must be reachable in bounded rises."""
-    for kind in (Kind.EXERCISE, Kind.STRETCH):
-        for item in release.entries(kind):
-            assert isinstance(item, Item)  # noqa: S101 - entries of these kinds are items
-            place = Place(f"{folder}/{kind.value}.json", item.id)
-            dosages = [("dosage", item.dosage)] + [
-                (f"variations[{index}].dosage", variation.dosage)
-                for index, variation in enumerate(item.variations)
-                if variation.dosage is not None
-            ]
-            for field, dosage in dosages:
-                try:
-                    ladder(dosage)
-                except LadderError as error:
-                    raise place.error(field, str(error)) from None
+    for item in (*release.exercises, *release.stretches):
+        place = Place(f"{folder}/{item.kind.value}.json", item.id)
+        dosages = [("dosage", item.dosage)] + [
+            (f"variations[{index}].dosage", variation.dosage)
+            for index, variation in enumerate(item.variations)
+            if variation.dosage is not None
+        ]
+        for field, dosage in dosages:
+            try:
+                ladder(dosage)
+            except LadderError as error:
+                raise place.error(field, str(error)) from None
