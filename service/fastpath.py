@@ -29,7 +29,9 @@ from .logs import REQUEST_ID_KEY, ROUTE_KEY
 CACHEABLE_KEY = "metatarsalgia.cacheable"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-MAX_ENTRIES = 5_000  # per worker; at most ~10 KB each
+# Per worker, bodies and headers together: distinct routines (each its own request) must not
+# grow a worker's memory without bound, so the oldest stored answers go first past this.
+MAX_BYTES = 16 * 1024 * 1024
 NOT_MODIFIED_DROPS = frozenset({"content-type", "content-length"})
 
 # method, path, query string, Accept-Encoding, and the body for POST
@@ -70,6 +72,7 @@ class FastPath:
         self.app = app
         self.max_body = max_body
         self.stored: dict[Key, Stored] = {}
+        self.stored_bytes = 0
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -165,10 +168,21 @@ class FastPath:
         )
 
     def _store(self, key: Key, entry: Stored) -> None:
+        size = _size(key, entry)
         with self.lock:
-            if len(self.stored) >= MAX_ENTRIES:
-                self.stored.pop(next(iter(self.stored)))
+            if key in self.stored:
+                return
             self.stored[key] = entry
+            self.stored_bytes += size
+            while self.stored_bytes > MAX_BYTES:
+                oldest = next(iter(self.stored))
+                self.stored_bytes -= _size(oldest, self.stored.pop(oldest))
+
+
+def _size(key: Key, entry: Stored) -> int:
+    """What a stored answer holds in bytes: its key (a POST's body too), body and headers."""
+    headers = sum(len(name) + len(value) for name, value in entry.headers)
+    return sum(len(part) for part in key) + len(entry.body) + 2 * headers
 
 
 def _observe(environ: dict[str, Any], status: str, started: float) -> None:

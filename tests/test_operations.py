@@ -14,6 +14,8 @@ import pytest
 from flask.testing import FlaskClient
 from gunicorn.config import Config
 
+from service import fastpath
+from service.api import representations
 from service.app import create_app
 from service.logs import REQUEST_ID_KEY, ROUTE_KEY, GunicornLogger, json_formatter
 
@@ -196,3 +198,35 @@ def test_gunicorn_refusals_are_problems_too() -> None:
         "status": 414,
         "detail": "Request Line is too large (9026 > 8190)",
     }
+
+
+def test_stored_answers_stay_within_their_byte_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Distinct routines keep the hot path's store under MAX_BYTES, dropping the oldest first."""
+    monkeypatch.setattr(fastpath, "MAX_BYTES", 60_000)
+    app = create_app()
+    client = app.test_client()
+    store = app.wsgi_app
+    assert isinstance(store, fastpath.FastPath)
+    sizes = []
+    for seed in range(40):
+        assert client.post("/routines", json={"seed": seed}).status_code == 200
+        sizes.append(store.stored_bytes)
+    assert max(sizes) <= 60_000
+    assert sizes[-1] > 30_000  # it stores up to the bound, then holds
+    assert 0 < len(store.stored) < 40
+
+
+def test_routine_representations_stay_within_their_byte_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Built routines are kept up to ROUTINE_CACHE_BYTES of bodies, the least recent dropped."""
+    monkeypatch.setattr(representations, "ROUTINE_CACHE_BYTES", 50_000)
+    app = create_app()
+    client = app.test_client()
+    store = app.extensions["content_store"]
+    kept = []
+    for seed in range(30):
+        assert client.get(f"/routines?seed={seed}").status_code == 200
+        kept.append(sum(len(found.body) for found in store._routines.values()))
+    assert max(kept) <= 50_000
+    assert kept[-1] > 25_000

@@ -149,9 +149,9 @@ class Equipment:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Item:
-    """An exercise or a stretch."""
+    """An exercise or a stretch; equal only to itself, so hashing one costs nothing."""
 
     kind: Kind
     id: str

@@ -404,7 +404,7 @@ def band_of(rules: Rules, request: RoutineRequest) -> PainBand:
     return rules.pain.named(request.band) if request.band else rules.pain.band(request.pain)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Choice:
     """An item chosen for a programme, its ladder and the level's start on it."""
 
@@ -483,17 +483,18 @@ def _plan(release: Release, key: _PlanKey) -> _Plan:
     climb = rules.programme.progress_weeks.value - 1
     budget = key.minutes * 60
     sized = climb if key.progression is Progression.SCHEDULE else 0
-
-    def chosen(item: Item) -> _Choice:
-        ladder = rungs(item, key.level)
-        first = start(key.level, len(ladder))
-        peak = max(rung.dose.seconds for rung in ladder[first : first + sized + 1])
-        return _Choice(item, ladder, first, peak)
-
-    stretches = [chosen(i) for i in release.stretches if _failed_constraint(i, key) is None]
+    stretches = [
+        _chosen(item, key.level, sized)
+        for item in release.stretches
+        if _failed_constraint(item, key) is None
+    ]
     if not stretches:
         _no_stretch(release.stretches, key)
-    exercises = [chosen(i) for i in release.exercises if _failed_constraint(i, key) is None]
+    exercises = [
+        _chosen(item, key.level, sized)
+        for item in release.exercises
+        if _failed_constraint(item, key) is None
+    ]
     warm = _pick_stretches(stretches, key, budget)
     groups = {choice.item.similar for choice in warm if choice.item.similar}
     left = budget - 2 * sum(choice.peak for choice in warm)
@@ -522,6 +523,15 @@ def _plan(release: Release, key: _PlanKey) -> _Plan:
         activity=PlannedActivity(activity, minutes) if minutes else None,
         max_stage=max_stage,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _chosen(item: Item, level: Difficulty, sized: int) -> _Choice:
+    """The item's ladder at this level, where the level starts, and its heaviest sized week."""
+    ladder = rungs(item, level)
+    first = start(level, len(ladder))
+    peak = max(rung.dose.seconds for rung in ladder[first : first + sized + 1])
+    return _Choice(item, ladder, first, peak)
 
 
 def _seconds(warm: Sequence[_Choice], exercises: Sequence[_Choice], stage: int) -> int:
@@ -590,26 +600,28 @@ def _pick_exercises(
     wanted = [*key.focus, *(focus for focus in BALANCED if focus not in key.focus)]
     covered = {Focus.FLEXIBILITY} - set(key.focus)  # the stretches cover flexibility
 
-    def rank(choice: _Choice) -> tuple[int, ...]:
-        item = choice.item
-        return (
-            not any(focus in key.focus for focus in item.focus),  # asked-for focus first
-            LEVELS.index(item.difficulty) > LEVELS.index(key.level),  # above level: later
-            _tiebreak(key.seed, item),
+    ranks = {
+        id(choice): (
+            not any(focus in key.focus for focus in choice.item.focus),  # asked-for focus first
+            LEVELS.index(choice.item.difficulty) > LEVELS.index(key.level),  # above level: later
+            _tiebreak(key.seed, choice.item),
         )
+        for choice in exercises
+    }
 
     def take(candidates: Iterable[_Choice], *, repeat_groups: bool = False) -> bool:
         left = seconds - sum(choice.peak for choice in chosen)
+        taken = {id(choice) for choice in chosen}
         fitting = [
             choice
             for choice in candidates
-            if choice not in chosen
+            if id(choice) not in taken
             and choice.peak <= left
             and (repeat_groups or choice.item.similar is None or choice.item.similar not in used)
         ]
         if not fitting:
             return False
-        best = min(fitting, key=rank)
+        best = min(fitting, key=lambda choice: ranks[id(choice)])
         chosen.append(best)
         covered.update(best.item.focus)
         if best.item.similar:

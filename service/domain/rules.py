@@ -244,6 +244,24 @@ def check_rules(folder: str, release: Release) -> None:
                     f"names source {citation.source!r}, which the manifest does not list",
                 )
     _check_ladders(folder, release)
+    _check_generation(folder, release)
+
+
+def _check_generation(folder: str, release: Release) -> None:
+    """The default request must give a routine, a programme and a next step, as start-up does."""
+    from .feedback import Effort, Feedback, decide  # the generator reads the rules read here
+    from .routines import RoutineError, generate_routine, programme, request_for
+
+    try:
+        default = request_for(release, {})
+        programme(release, default)
+        outcome = decide(release, default, Feedback(0, 0, Effort.RIGHT, completed=True))
+        if outcome.next is not None:
+            generate_routine(release, outcome.next)
+    except RoutineError as error:
+        raise Place(f"{folder}/{RULES_FILE}").error(
+            "request_defaults", f"give no routine: {error}"
+        ) from None
 
 
 def _check_ladders(folder: str, release: Release) -> None:
