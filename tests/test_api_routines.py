@@ -215,7 +215,13 @@ def test_red_flag_routine_is_the_urgency_the_reason_and_no_exercises(
         "precautions": [],
         "safety_notice": linked(manifest["safety_notice"])
         | {"body": guidance[manifest["safety_notice"]]["body"]},
-        "advice": [RULES["urgency"][question["urgency"]], question["advice"]],
+        # The urgency's advice, then the question's unless it says the same: nothing twice.
+        "advice": [RULES["urgency"][question["urgency"]]]
+        + (
+            [question["advice"]]
+            if question["advice"] != RULES["urgency"][question["urgency"]]
+            else []
+        ),
         "see_also": [linked(manifest["professional_advice"]), linked(RULES["self_care"])],
         "reasons": [
             {

@@ -40,7 +40,7 @@ PAIN = (0, 10)
 WEEKS = (1, 52)  # the API's bound; a release's programme may be shorter
 DAYS_PER_WEEK = (1, 7)
 SEED = (0, 2**31 - 1)
-STRETCH_SHARE = 0.5  # warm-up and cool-down together take at most this share of the budget
+STRETCH_SHARE = 0.6  # warm-up and cool-down together take at most this share of the budget
 MAX_WARM_UP_STRETCHES = 2
 BALANCED = (Focus.STRENGTH, Focus.BALANCE, Focus.FLEXIBILITY)
 LOADS = tuple(Load)
@@ -364,7 +364,7 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
             sections=(),
             activity=None,
             precautions=(),
-            advice=(rules.urgency[urgency], *dict.fromkeys(reason.advice for reason in reasons)),
+            advice=tuple(dict.fromkeys((rules.urgency[urgency], *(r.advice for r in reasons)))),
             see_also=(release.professional_advice, self_care),
             reasons=tuple(reasons),
         )
@@ -476,13 +476,14 @@ def _plan(release: Release, key: _PlanKey) -> _Plan:
     """The items of a programme, chosen so that every week fits the time.
 
     On the weekly schedule the items are chosen for their heaviest week. Where only feedback
-    raises doses, they are chosen for their starting doses, and feedback raises the doses only
-    while the whole routine still fits (`max_stage`).
+    raises doses, they are chosen for a third of the climb, and feedback raises the doses
+    only while the whole routine still fits (`max_stage`).
     """
     rules = rules_of(release)
     climb = rules.programme.progress_weeks.value - 1
     budget = key.minutes * 60
-    sized = climb if key.progression is Progression.SCHEDULE else 0
+    # Where only feedback raises doses, leave room for a third of the climb it may earn.
+    sized = climb if key.progression is Progression.SCHEDULE else climb // 3
     stretches = [
         _chosen(item, key.level, sized)
         for item in release.stretches
@@ -495,7 +496,7 @@ def _plan(release: Release, key: _PlanKey) -> _Plan:
         for item in release.exercises
         if _failed_constraint(item, key) is None
     ]
-    warm = _pick_stretches(stretches, key, budget)
+    warm = _pick_stretches(stretches, key, budget, {c.item.similar for c in exercises})
     groups = {choice.item.similar for choice in warm if choice.item.similar}
     left = budget - 2 * sum(choice.peak for choice in warm)
     picked = _pick_exercises(exercises, key, left, groups)
@@ -558,13 +559,24 @@ def _tiebreak(seed: int, item: Item) -> int:
     return zlib.crc32(f"{seed}:{item.id}".encode())
 
 
-def _pick_stretches(stretches: list[_Choice], key: _PlanKey, budget: int) -> tuple[_Choice, ...]:
+def _pick_stretches(
+    stretches: list[_Choice], key: _PlanKey, budget: int, exercise_groups: set[str | None]
+) -> tuple[_Choice, ...]:
     """Up to two stretches of different similar groups within their share of the time.
 
-    At least one: when even that does not fit the share, the lightest may take the whole
-    budget. Raises RoutineError when not even one stretch fits twice at its peak.
+    Stretches that share no similar group with a possible exercise come first, so that a
+    stretch does not take the place of an exercise (a towel-grip stretch would rule out the
+    towel-grip exercises). At least one: when even that does not fit the share, the lightest
+    may take the whole budget. Raises RoutineError when not even one stretch fits twice.
     """
-    ordered = sorted(stretches, key=lambda c: (c.peak * 2 > budget, _tiebreak(key.seed, c.item)))
+    ordered = sorted(
+        stretches,
+        key=lambda c: (
+            c.peak * 2 > budget,
+            c.item.similar is not None and c.item.similar in exercise_groups,
+            _tiebreak(key.seed, c.item),
+        ),
+    )
     share = int(budget * STRETCH_SHARE) // 2
     picked: list[_Choice] = []
     groups: set[str] = set()
