@@ -29,19 +29,6 @@ LEGACY_PREFIX = "r1"
 MAX_LENGTH = 2048
 KEY_ID = re.compile(r"[a-z0-9]{1,16}")
 KEY_BYTES = 64  # AES-256-SIV
-_LEGACY_FIELDS = (
-    "minutes",
-    "equipment",
-    "position",
-    "pain",
-    "level",
-    "focus",
-    "exclude",
-    "week",
-    "days_per_week",
-    "screening",
-    "seed",
-)
 
 
 class RoutineIdError(ValueError):
@@ -117,6 +104,10 @@ _NAMES = (
     "earned",
     "streak",
     "band",
+)
+# An r1 id held the request fields of the first release, in this order, and nothing more.
+_LEGACY_FIELDS = tuple(
+    name for name in _NAMES[: _NAMES.index("seed") + 1] if name != "screening_no"
 )
 
 
