@@ -222,7 +222,9 @@ def test_red_flag_routine_is_the_urgency_the_reason_and_no_exercises(
             if question["advice"] != RULES["urgency"][question["urgency"]]
             else []
         ),
-        "see_also": [linked(manifest["professional_advice"]), linked(RULES["self_care"])],
+        # Self-care (rest, ice) is for a foot that can wait: not listed for an emergency.
+        "see_also": [linked(manifest["professional_advice"])]
+        + ([linked(RULES["self_care"])] if question["urgency"] == "soon" else []),
         "reasons": [
             {
                 "kind": "screening",
@@ -246,6 +248,7 @@ def test_severe_pain_answers_as_the_severe_pain_question_does(client: FlaskClien
     assert by_score["status"] == by_answer["status"] == "see-a-professional"
     assert by_score["urgency"] == by_answer["urgency"] == band["urgency"]
     assert by_score["sections"] == by_answer["sections"] == []
+    assert [g["id"] for g in by_score["see_also"]][-1] == RULES["self_care"]
     assert by_score["reasons"] == [
         {
             "kind": "pain",
@@ -495,3 +498,27 @@ def test_screening_lists_the_questions(client: FlaskClient) -> None:
     response = client.get("/screening")
     assert response.status_code == 200
     assert response.json == SCREENING
+
+
+def test_a_red_flag_in_feedback_says_how_soon_and_what_to_do(client: FlaskClient) -> None:
+    """Two red flags in feedback: see-a-professional with the higher urgency, its advice first."""
+    question = max(SCREENING, key=lambda q: URGENCY.index(q["urgency"]))
+    milder = min(SCREENING, key=lambda q: URGENCY.index(q["urgency"]))
+    routine_id = client.post("/routines", json={"pain": 2}).json["id"]
+    answers = {milder["id"]: True, question["id"]: True}
+    answer = _feedback(client, routine_id, screening=answers)
+    assert answer["decision"] == "see-a-professional"
+    assert answer["urgency"] == question["urgency"]
+    assert answer["advice"][0] == RULES["urgency"][question["urgency"]]
+    assert question["advice"] in answer["advice"]
+    assert answer["next"] is None
+
+
+def test_a_step_back_never_adds_an_item(client: FlaskClient) -> None:
+    """After a painful week the next routine holds no item the routine before did not."""
+    for request in ({"pain": 2, "minutes": 20}, {"pain": 1, "minutes": 30, "week": 4}):
+        routine = client.post("/routines", json=request).json
+        answer = _feedback(client, routine["id"], pain_during=6)
+        assert answer["decision"] == "step-back"
+        before = {item["id"] for item in _items(routine)}
+        assert {item["id"] for item in _items(answer["next"])} <= before

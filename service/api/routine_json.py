@@ -203,5 +203,7 @@ def present_outcome(
     return {
         "decision": outcome.decision.value,
         "reasons": [{"code": code, "text": text} for code, text in outcome.reasons],
+        "urgency": None if outcome.urgency is None else outcome.urgency.value,
+        "advice": list(outcome.advice),
         "next": None if following is None else present(following, release, keys),
     }

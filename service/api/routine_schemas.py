@@ -483,6 +483,21 @@ class FeedbackAnswerSchema(ma.Schema):
     reasons = fields.List(
         fields.Nested(ItemReasonSchema), required=True, metadata=_d("Why, code and text.")
     )
+    urgency = fields.Enum(
+        Urgency,
+        by_value=True,
+        required=True,
+        allow_none=True,
+        metadata=_d(
+            "With `see-a-professional`, how soon: the highest urgency of the red flags and "
+            "pain reported (`soon` when the programme is not improving); otherwise null."
+        ),
+    )
+    advice = fields.List(
+        fields.String(),
+        required=True,
+        metadata=_d("With `see-a-professional`, what to do, most urgent first; otherwise empty."),
+    )
     next = fields.Nested(
         RoutineSchema,
         required=True,

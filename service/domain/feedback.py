@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .model import Release
+from .model import Release, Urgency
 from .routines import (
     RoutineError,
     RoutineRequest,
     band_of,
     check_request,
     current_stage,
+    stage_limit,
 )
 
 
@@ -51,6 +52,8 @@ class Outcome:
     decision: Decision
     reasons: tuple[tuple[str, str], ...]  # (code, text)
     next: RoutineRequest | None
+    urgency: Urgency | None = None  # with see-a-professional: how soon
+    advice: tuple[str, ...] = ()  # with see-a-professional: what to do
 
 
 def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Outcome:
@@ -76,17 +79,36 @@ def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Out
         baseline = request.pain
     else:
         baseline = limits.default_baseline.value
-    stage = current_stage(rules, band_of(rules, request), request)
+    stage, _ = stage_limit(release, request)
     answered_no = tuple(sorted({*request.screening_no, *feedback.screening_no}))
 
     def reasons(*codes: str) -> tuple[tuple[str, str], ...]:
         return tuple((code, texts[code]) for code in codes)
 
+    def see_a_professional(*codes: str) -> Outcome:
+        """With the urgency and advice of the red flags and pain band behind it, most urgent
+        first; a programme that is not improving is for an appointment (`soon`)."""
+        flagged = [q for q in release.screening if q.id in feedback.screening]
+        causes = [(q.urgency or Urgency.SOON, q.advice) for q in flagged]
+        worst = rules.pain.band(max(during, next_day))
+        if not worst.ready and worst.advice:
+            causes.append((worst.urgency or Urgency.SOON, worst.advice))
+        causes.sort(key=lambda cause: -cause[0].rank)
+        urgency = causes[0][0] if causes else Urgency.SOON
+        advice = (rules.urgency[urgency], *(text for _, text in causes))
+        return Outcome(
+            Decision.SEE_A_PROFESSIONAL,
+            reasons(*codes),
+            None,
+            urgency,
+            tuple(dict.fromkeys(advice)),
+        )
+
     too_high = limits.see_a_professional_at.value
     if feedback.screening or during >= too_high or next_day >= too_high:
         codes = ["red-flag"] if feedback.screening else []
         codes += ["pain-too-high"] if max(during, next_day) >= too_high else []
-        return Outcome(Decision.SEE_A_PROFESSIONAL, reasons(*codes), None)
+        return see_a_professional(*codes)
 
     streak = request.streak + 1
     step_back = [
@@ -109,9 +131,7 @@ def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Out
     ]
     if step_back or hold:
         if streak >= limits.not_improving_after.value:
-            return Outcome(
-                Decision.SEE_A_PROFESSIONAL, reasons(*(step_back or hold), "not-improving"), None
-            )
+            return see_a_professional(*(step_back or hold), "not-improving")
         if step_back:
             following = replace(
                 request,
@@ -130,4 +150,8 @@ def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Out
     following = replace(
         request, week=request.week + 1, earned=stage + 1, streak=0, screening_no=answered_no
     )
-    return Outcome(Decision.PROGRESS, reasons("within-limits"), following)
+    # Feedback earned a step the time asked for has no room for: the doses stay, and say why.
+    placed, _ = stage_limit(release, following)
+    capped = current_stage(rules, band_of(rules, following), following) > placed
+    progress = ("within-limits", "time-limit") if capped else ("within-limits",)
+    return Outcome(Decision.PROGRESS, reasons(*progress), following)

@@ -284,6 +284,7 @@ FEEDBACK_REASONS = (
     "effort-hard",
     "not-completed",
     "within-limits",
+    "time-limit",
     "programme-complete",
     "not-improving",
 )

@@ -355,8 +355,13 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
         "safety_notice": notice,
     }
     if reasons:
-        urgency = max((reason.urgency for reason in reasons), key=lambda u: u.rank)
-        self_care = release.guidance_named(rules.self_care)
+        reasons.sort(key=lambda reason: -reason.urgency.rank)  # the most urgent first
+        urgency = reasons[0].urgency
+        # Self-care (rest, ice, painkillers) is for a foot that can wait: not for a cold,
+        # numb or infected one.
+        see_also = (release.professional_advice,) + (
+            (release.guidance_named(rules.self_care),) if urgency is Urgency.SOON else ()
+        )
         return Routine(
             **common,
             status=Status.SEE_A_PROFESSIONAL,
@@ -365,16 +370,25 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
             activity=None,
             precautions=(),
             advice=tuple(dict.fromkeys((rules.urgency[urgency], *(r.advice for r in reasons)))),
-            see_also=(release.professional_advice, self_care),
+            see_also=see_also,
             reasons=tuple(reasons),
         )
 
-    plan = _plan(release, _PlanKey.of(request, band))
-    stage = min(current_stage(rules, band, request), plan.max_stage)
-    warm = tuple(_at(choice, stage) for choice in plan.stretches)
+    plan, stage = _placed(release, rules, request)
+    allowed = LOADS.index(band.max_forefoot_load)
+
+    def kept(choices: tuple[_Choice, ...]) -> tuple[Planned, ...]:
+        # A band set by a step back keeps the programme's items, less those it forbids.
+        return tuple(
+            _at(choice, stage)
+            for choice in choices
+            if LOADS.index(choice.item.forefoot_load) <= allowed
+        )
+
+    warm = kept(plan.stretches)
     sections = (
         Section("warm-up", warm),
-        Section("exercises", tuple(_at(choice, stage) for choice in plan.exercises)),
+        Section("exercises", kept(plan.exercises)),
         Section("cool-down", warm),
     )
     advice = [rules.pain.unknown_advice] if assumed else [text for text in (band.advice,) if text]
@@ -397,6 +411,25 @@ def current_stage(rules: Rules, band: PainBand, request: RoutineRequest) -> int:
     """Steps up the ladders this week: the schedule's, or no more than feedback earned."""
     stage = scheduled_steps(rules.programme, request.week, request.days_per_week)
     return min(stage, request.earned) if band.progression is Progression.FEEDBACK else stage
+
+
+def _placed(release: Release, rules: Rules, request: RoutineRequest) -> tuple[_Plan, int]:
+    """The programme's items and this week's stage on their ladders.
+
+    The items are chosen for the band of the person's pain, so that a step back (which sets
+    another band) never adds an item; the stage follows the band that applies now.
+    """
+    plan = _plan(release, _PlanKey.of(request, rules.pain.band(request.pain)))
+    return plan, min(current_stage(rules, band_of(rules, request), request), plan.max_stage)
+
+
+def stage_limit(release: Release, request: RoutineRequest) -> tuple[int, int]:
+    """This week's stage, and the highest the programme's time allows.
+
+    Raises NoRoutines for a release without rules.
+    """
+    plan, stage = _placed(release, rules_of(release), request)
+    return stage, plan.max_stage
 
 
 def band_of(rules: Rules, request: RoutineRequest) -> PainBand:
