@@ -2,8 +2,10 @@
 
 Every path and method (GET, HEAD, POST) gets the same 200 with a JSON body of about the size of
 GET /exercises/heel-raises (1,902 bytes), and nothing else: no validation, content, caching
-headers, metrics, CORS, compression or request ids. Run under the service's own gunicorn config,
-the argument replacing its wsgi_app:
+headers, metrics, CORS, compression or request ids. One exception, POST /json-body: the reference
+for distinct routine requests, it parses the JSON body (`request.get_json()`, a 400 or 415 when
+that fails) and then answers the same constant bytes. Run under the service's own gunicorn
+config, the argument replacing its wsgi_app:
 
     .venv/bin/gunicorn --config gunicorn.conf.py bench.bare_app:app
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 BODY_SIZE = 1902
 
@@ -34,10 +36,18 @@ def _body(size: int) -> bytes:
 
 
 BODY = _body(BODY_SIZE)
+JSON_PATH = "/json-body"  # POST: parses the JSON body, then the constant bytes
 app = Flask(__name__)
 
 
 @app.route("/", defaults={"path": ""}, methods=["GET", "HEAD", "POST"])
 @app.route("/<path:path>", methods=["GET", "HEAD", "POST"])
 def constant(path: str) -> Response:
+    return Response(BODY, mimetype="application/json")
+
+
+@app.post(JSON_PATH)
+def parsed() -> Response:
+    """What every JSON endpoint pays at least: reading and parsing the body."""
+    request.get_json()
     return Response(BODY, mimetype="application/json")

@@ -7,9 +7,17 @@ A script, not a test: it prints figures and goals, and exits 0 even when a goal 
 On 127.0.0.1, random free ports, it starts:
   service      the service, `gunicorn --config gunicorn.conf.py` (the production config)
   bare Flask   bench/bare_app.py under the same config: constant 1.9 KB JSON on every path
+               (POST /json-body: the same bytes after parsing the JSON body)
   nginx static nginx serving GET /exercises/heel-raises's body as a static file
   nginx front  deploy/nginx.conf (proxy cache) in front of the service
 then drives each with wrk and prints one table with the ratios to the references and the goals.
+
+The table's rows repeat one request, which the service answers from stored bytes after the
+first. The "distinct" row below it sends POST /routines with a different JSON body every time
+(as real frontends do: every field varies and a counter is folded into `seed`, so no body
+recurs, in a run or across runs), against bare Flask's POST /json-body, which parses the body
+and answers constant bytes. It runs the two BENCH_DISTINCT_RUNS times each, alternating, and
+prints the median req/s, the spread (min-max), p50/p99 and the ratio of the medians.
 
 Settings, from the environment:
   BENCH_SECONDS      seconds of wrk load behind each figure      (default 10)
@@ -18,6 +26,14 @@ Settings, from the environment:
   BENCH_WARMUP       seconds of the wrk run before the first of them   (default 1)
   BENCH_THREADS      wrk threads                        (default 1: see THREADS_NOTE)
   BENCH_CONNECTIONS  wrk connections                    (default 32)
+  BENCH_DISTINCT_RUNS  runs of BENCH_SECONDS / BENCH_ROUNDS seconds each for the distinct row,
+                     for the service and for its reference                         (default 5)
+  BENCH_DISTINCT_BALANCED  1 (default): a distinct run in which, half a second in, one
+                     gunicorn worker holds none of wrk's connections is stopped and run again
+                     (at most DISTINCT_ATTEMPTS tries, the last one kept whatever its split),
+                     so that the medians compare like with like; 0: every run kept as it was
+  BENCH_ONLY         `distinct`: only the distinct row (no nginx, no other row), to re-run it
+                     quickly; unset or empty: everything
   WEB_CONCURRENCY, THREADS, ...: read by gunicorn.conf.py, for both gunicorn servers
 Installs Debian's wrk and nginx with apt-get when missing (needs root).
 """
@@ -26,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -33,11 +50,13 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +72,12 @@ RUN_SECONDS = max(1, SECONDS // ROUNDS)
 WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
 WRK_THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+DISTINCT_RUNS = max(1, int(os.environ.get("BENCH_DISTINCT_RUNS", "5")))
+DISTINCT_BALANCED = os.environ.get("BENCH_DISTINCT_BALANCED", "1") != "0"
+DISTINCT_ATTEMPTS = 6  # wrk runs at most for one distinct figure, when DISTINCT_BALANCED
+SPLIT_CHECK = 0.5  # seconds into a run when a distinct run's connection split is checked
+ONLY = os.environ.get("BENCH_ONLY", "").strip().lower()
+ONLY_CHOICES = ("", "distinct")
 THREADS_NOTE = (
     "wrk shares the cores with the server under test: with -t1 it takes one core at most "
     "(on 2 cores, -t2 gave the same gunicorn figures and lower nginx ones)"
@@ -63,6 +88,8 @@ FILTERED = "/exercises?equipment=towel&position=seated"
 ROUTINE_BODY = {"minutes": 20, "equipment": ["towel", "wall"], "focus": ["balance"]}
 CATALOGUE_GOAL = 0.9  # service / bare Flask, catalogue reads (304 included)
 ROUTINES_GOAL = 0.6  # service / bare Flask, POST /routines and GET /routines/{id}
+DISTINCT_GOAL = 0.6  # median service / median bare Flask (JSON parsed), distinct POST /routines
+JSON_PATH = "/json-body"  # bench/bare_app.py: parses the JSON body, then constant bytes
 FRONT_GOAL = 0.5  # nginx front (cache hits) / nginx static
 
 # A static nginx with the same process, connection and logging settings as deploy/nginx.conf.
@@ -303,6 +330,116 @@ def nginx_server(name: str, nginx: str, rundir: Path, conf: str, ready_path: str
     return Server(name, [*argv, "-g", directives], port, ready_path, rundir / "nginx.out")
 
 
+# --- distinct routine requests --------------------------------------------------------------
+
+# Every body a different, valid routine request, as real frontends send: each field drawn from
+# its table below by a small hash of the request's number i (h -> h * h + MIX_C mod MIX_P,
+# exact in LuaJIT's doubles since MIX_P < 2**26), and "seed": i. The wrk script (distinct_lua)
+# and distinct_body (bench/rss.py) build the same body for the same i. Every (equipment,
+# position) pair allows a warm-up stretch, and pain stays below 7, so every answer is a 200 and
+# a full routine. Fields: those of the README's routine table.
+DISTINCT_FIELDS: tuple[tuple[str, ...], ...] = (
+    tuple(f'"minutes":{minutes}' for minutes in range(10, 61)),
+    tuple(
+        f'"equipment":{kit},"position":"{position}"'
+        for kit, positions in (
+            ('["wall"]', ("any", "standing")),
+            ('["towel","wall"]', ("any", "seated", "standing")),
+            ('["cloth","foam-roller","wall"]', ("any", "seated", "standing")),
+            ('["container","marbles","towel","wall"]', ("any", "seated", "standing")),
+            ('["towel"]', ("any", "seated")),
+            ('["cloth","container","marbles"]', ("any", "seated")),
+        )
+        for position in positions
+    ),
+    tuple(f'"pain":{pain}' for pain in range(7)),
+    ('"level":"beginner"', '"level":"intermediate"'),
+    tuple(
+        f'"focus":{focus}'
+        for focus in (
+            "[]",
+            '["strength"]',
+            '["balance"]',
+            '["flexibility"]',
+            '["massage"]',
+            '["strength","balance"]',
+            '["balance","flexibility","strength"]',
+        )
+    ),
+    tuple(
+        f'"exclude":{ids}'
+        for ids in ("[]", "[]", '["heel-raises"]', '["single-leg-balance","heel-walks"]')
+    ),
+    tuple(f'"week":{week}' for week in range(1, 13)),
+    tuple(f'"days_per_week":{days}' for days in range(2, 6)),
+)
+MIX_P, MIX_C, MIX_ROUNDS = 2**26 - 5, 1_000_003, 2  # a prime; rounds before the first field
+SEED_LIMIT = 2**31  # the service's seed: 0 to 2**31 - 1
+DISTINCT_STRIDE = 10_000_000  # numbers reserved for one wrk run (or one rss.py target)
+
+
+def distinct_body(i: int) -> bytes:
+    """The routine request number i: the same bytes as the wrk script sends for i."""
+    h = i % MIX_P
+    for _ in range(MIX_ROUNDS):
+        h = (h * h + MIX_C) % MIX_P
+    parts = []
+    for choices in DISTINCT_FIELDS:
+        h = (h * h + MIX_C) % MIX_P
+        parts.append(choices[h * len(choices) // MIX_P])
+    parts.append(f'"seed":{i % SEED_LIMIT}')
+    return ("{" + ",".join(parts) + "}").encode()
+
+
+def distinct_lua() -> str:
+    """A wrk script POSTing distinct_body(i) for i = first, first + 1, ... (`-- first threads`).
+
+    Each wrk thread takes every threads-th number from first + its index, so no two requests
+    of a run share a body; each run gets its own first (Bench.run), so no two runs do either.
+    """
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    tables = ",\n".join(
+        "  {" + ", ".join(quoted(choice) for choice in choices) + "}" for choices in DISTINCT_FIELDS
+    )
+    return f"""\
+-- POST /routines, a different body every time: bench/wrk_bench.py, distinct_lua
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local fields = {{
+{tables}
+}}
+local P, C = {MIX_P}, {MIX_C}
+local started = 0
+function setup(thread)
+  thread:set("thread_index", started)
+  started = started + 1
+end
+local i, step = 0, 1
+function init(args)
+  i = (tonumber(args[1]) or 0) + (thread_index or 0)
+  step = tonumber(args[2]) or 1
+end
+function request()
+  local h = i % P
+  for _ = 1, {MIX_ROUNDS} do
+    h = (h * h + C) % P
+  end
+  local parts = {{}}
+  for k = 1, #fields do
+    h = (h * h + C) % P
+    local choices = fields[k]
+    parts[k] = choices[math.floor(h * #choices / P) + 1]
+  end
+  parts[#fields + 1] = string.format('"seed":%d', i % {SEED_LIMIT})
+  i = i + step
+  return wrk.format(nil, nil, nil, "{{" .. table.concat(parts, ",") .. "}}")
+end
+"""
+
+
 # --- HTTP ------------------------------------------------------------------------------------
 
 
@@ -352,12 +489,15 @@ class Result:
     steal: float = 0.0  # share stolen by the hypervisor meanwhile
     restarts: int = 0  # gunicorn workers booted during the run (max_requests)
     split: str = ""  # wrk's connections on each gunicorn worker mid-run, most first: "20/12"
+    discarded: bool = False  # stopped early: one worker held none of wrk's connections
 
     @property
     def idle_worker(self) -> bool:
         return self.split.endswith("/0")
 
     def summary(self) -> str:
+        if self.discarded:
+            return f"stopped after {SPLIT_CHECK}s, one worker holding none of wrk's connections"
         return f"{self.rps:.0f} req/s, p50 {self.p50_ms:.2f} ms, p99 {self.p99_ms:.2f} ms"
 
     def cells(self) -> str:
@@ -422,6 +562,10 @@ class Bench:
     meter: CpuMeter
     scripts: dict[str, Path] = field(default_factory=dict)
     history: list[Result] = field(default_factory=list)  # every measured run, best or not
+    # The distinct_lua runs' first numbers, DISTINCT_STRIDE apart: no two runs share a body.
+    firsts: Iterator[int] = field(
+        default_factory=lambda: itertools.count(DISTINCT_STRIDE, DISTINCT_STRIDE)
+    )
 
     def lua(self, name: str, text: str) -> Path:
         path = self.work / f"{name}.lua"
@@ -435,21 +579,35 @@ class Bench:
         *,
         headers: tuple[str, ...] = (),
         script: Path | None = None,
+        distinct: bool = False,
         seconds: int = RUN_SECONDS,
         server: Server | None = None,
+        stop_if_idle: bool = False,
     ) -> Result:
+        """One wrk run; with stop_if_idle, stopped and marked discarded when, SPLIT_CHECK
+        seconds in, one gunicorn worker holds none of its connections."""
         argv = [self.wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
         for header in headers:
             argv += ["-H", header]
         if script is not None:
             argv += ["-s", str(script)]
         argv.append(url)
+        if distinct:  # a distinct_lua script: its first number, and how many threads share it
+            argv += ["--", str(next(self.firsts)), str(WRK_THREADS)]
         with subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         ) as wrk:
             split = ""
             if server is not None and server.gunicorn:
-                time.sleep(seconds / 2)
+                if stop_if_idle:
+                    # wrk opens its connections at once, and they stay where they landed.
+                    time.sleep(SPLIT_CHECK)
+                    split = "/".join(str(n) for n in connections_per_worker(server))
+                    if split.endswith("/0"):
+                        wrk.kill()
+                        wrk.communicate(timeout=30)
+                        return Result(0.0, 0.0, 0.0, 0, "", split=split, discarded=True)
+                time.sleep(max(0.0, seconds / 2 - (SPLIT_CHECK if stop_if_idle else 0.0)))
                 split = "/".join(str(n) for n in connections_per_worker(server))
             try:
                 text, stderr = wrk.communicate(timeout=seconds + 30)
@@ -472,13 +630,26 @@ class Bench:
         self, label: str, server: Server, path: str, *, warm: bool = False, **options: Any
     ) -> Result:
         url = server.url + path
-        if WARMUP > 0 and not warm:
-            self.run(url, seconds=WARMUP, **options)
-        before, offset = self.meter.sample(), server.log_size()
-        result = self.run(url, server=server, **options)
+        try:
+            if WARMUP > 0 and not warm:
+                self.run(url, seconds=WARMUP, **options)
+            before, offset = self.meter.sample(), server.log_size()
+            result = self.run(url, server=server, **options)
+        except BenchError as error:
+            if server.proc is not None and server.proc.poll() is not None:
+                raise BenchError(
+                    f"{server.name} (pid {server.proc.pid}) exited with status "
+                    f"{server.proc.returncode} during the run (a negative status is the signal "
+                    f"that stopped it: killed from outside?); its log:\n{server.tail()}\n{error}"
+                ) from None
+            raise
         result.foreign, result.steal = CpuMeter.shares(before, self.meter.sample())
         result.restarts = server.log_since(offset).count(BOOTING)
         note = f"  [{result.errors}]" if result.errors else ""
+        if result.discarded:
+            log(f"{label}: {result.summary()} ({result.split}): discarded, run again")
+            self.history.append(result)
+            return result
         noise = f"other processes {result.foreign:.0%} of the CPU, steal {result.steal:.0%}"
         if result.restarts:
             noise += f", {result.restarts} gunicorn worker restarts"
@@ -494,12 +665,21 @@ class Bench:
         A run can only be slowed by what it does not measure (another process, gunicorn
         restarting a worker under it), never sped up, so the best run is the least disturbed.
         """
-        runs: list[list[Result]] = [[] for _ in targets]
-        for round_ in range(ROUNDS):
-            for (label, server), results in zip(targets, runs, strict=True):
-                tag = f" (run {round_ + 1}/{ROUNDS})" if ROUNDS > 1 else ""
-                results.append(self.measure(label + tag, server, path, warm=round_ > 0, **options))
+        runs = self.interleave(
+            [(label, server, path) for label, server in targets], ROUNDS, **options
+        )
         return [max(results, key=lambda result: result.rps) for results in runs]
+
+    def interleave(
+        self, targets: list[tuple[str, Server, str]], rounds: int, **options: Any
+    ) -> list[list[Result]]:
+        """Every run of each (label, server, path), `rounds` each, the targets taking turns."""
+        runs: list[list[Result]] = [[] for _ in targets]
+        for round_ in range(rounds):
+            for (label, server, path), results in zip(targets, runs, strict=True):
+                tag = f" (run {round_ + 1}/{rounds})" if rounds > 1 else ""
+                results.append(self.measure(label + tag, server, path, warm=round_ > 0, **options))
+        return runs
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -532,10 +712,23 @@ def header(wrk: str, nginx: str) -> None:
         f"threads, preload, max_requests {max_requests} (+ up to {jitter}), JSON access log "
         "(to a file here)"
     )
+    if ONLY != "distinct":
+        print(
+            f"load      wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{RUN_SECONDS}s --latency; each "
+            f"figure in the table is the best of {ROUNDS} such runs, the service and its "
+            f"reference taking turns, after a {WARMUP}s warm-up run"
+        )
+    else:
+        print("only      BENCH_ONLY=distinct: the distinct row alone, no nginx, no other row")
+        print(f"load      wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{RUN_SECONDS}s --latency")
     print(
-        f"load      wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{RUN_SECONDS}s --latency; each figure "
-        f"is the best of {ROUNDS} such runs, the service and its reference taking turns, after "
-        f"a {WARMUP}s warm-up run"
+        f"distinct  {DISTINCT_RUNS} such runs each for the service and its reference, "
+        f"alternating, after a {WARMUP}s warm-up run each; a new body every request"
+        + (
+            "; a run in which one worker holds none of wrk's connections is run again"
+            if DISTINCT_BALANCED
+            else ""
+        )
     )
     print(f"          {THREADS_NOTE}")
     print("          no Accept-Encoding: every body is sent uncompressed")
@@ -547,6 +740,8 @@ def verdict(ratio: float, goal: float) -> str:
 
 
 def main() -> int:
+    if ONLY not in ONLY_CHOICES:
+        raise BenchError(f"BENCH_ONLY={ONLY!r}: expected `distinct`, or nothing for every row")
     wrk, nginx = ensure_tools()
     if not GUNICORN.exists():
         raise BenchError(f"{GUNICORN} is missing: run `make run` once to create .venv")
@@ -563,6 +758,124 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
+@dataclass
+class Spread:
+    """Every run of one target in the distinct row: medians and spread, not the best run."""
+
+    label: str
+    runs: list[Result] = field(default_factory=list)
+    dropped: list[Result] = field(default_factory=list)  # stopped early: a worker held none
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.rps for r in self.runs)
+
+    @property
+    def balanced(self) -> list[Result]:
+        """The runs during which every worker held some of wrk's connections."""
+        return [r for r in self.runs if r.split and not r.idle_worker]
+
+    def cells(self) -> str:
+        rps = [r.rps for r in self.runs]
+        p50 = statistics.median(r.p50_ms for r in self.runs)
+        p99 = statistics.median(r.p99_ms for r in self.runs)
+        spread = f"{min(rps):.0f}-{max(rps):.0f}"
+        splits = " ".join(r.split or "?" for r in self.runs)
+        return f"{self.median:8.0f} {spread:>11} {p50:8.2f} {p99:8.2f}   {splits}"
+
+
+@dataclass
+class Distinct:
+    """The distinct row: the service's and the reference's runs, and what was checked first."""
+
+    service: Spread
+    reference: Spread
+    checked: str  # what the check of sample bodies found, for the report
+
+
+DISTINCT_CHECKED = 200  # sample bodies sent to the service once before the runs
+
+
+def check_distinct(service: Server, bare: Server) -> str:
+    """Sample distinct bodies: each a 200 with a routine from the service, a 200 from bare Flask.
+
+    They use numbers below DISTINCT_STRIDE, which no wrk run sends.
+    """
+    import http.client
+
+    statuses: Counter[str] = Counter()
+    sizes = []
+    conn = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10)
+    try:
+        for i in range(DISTINCT_CHECKED):
+            body = distinct_body(i)
+            conn.request("POST", "/routines", body, {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            data = response.read()
+            if response.status != 200:
+                raise BenchError(
+                    f"service POST /routines {body.decode()}: expected 200, got "
+                    f"{response.status}: {data[:300]!r}"
+                )
+            statuses[str(json.loads(data).get("status"))] += 1
+            sizes.append(len(data))
+    finally:
+        conn.close()
+    reference = fetch(
+        bare.port, "POST", JSON_PATH, {"Content-Type": "application/json"}, distinct_body(0)
+    )
+    expect(reference, 200, f"bare Flask POST {JSON_PATH}")
+    expect(
+        fetch(bare.port, "POST", JSON_PATH, {"Content-Type": "application/json"}, b"{"),
+        400,
+        f"bare Flask POST {JSON_PATH} with a broken body (it must parse the body)",
+    )
+    shares = ", ".join(f"{status} {count}" for status, count in statuses.most_common())
+    return (
+        f"{DISTINCT_CHECKED} sample bodies checked first: every one a 200 from the service "
+        f"({shares}; {min(sizes)}-{max(sizes)} B, median {statistics.median(sizes):.0f} B), "
+        f"bare Flask {len(reference.body)} B"
+    )
+
+
+def measure_distinct(bench: Bench, service: Server, bare: Server, checked: str) -> Distinct:
+    """DISTINCT_RUNS runs each, the service and its reference taking turns.
+
+    A gthread worker can accept the whole burst of wrk's new connections, leaving the other
+    worker idle for the run and halving req/s; with five runs each, one target can draw more
+    such runs than the other and the ratio of medians swings from about 0.35 to 0.85 (seen
+    here). So, with DISTINCT_BALANCED, a run in which one worker holds none of the connections
+    half a second in is stopped and run again, before its throughput is known: the choice
+    depends on the split only, never on the figure.
+    """
+    script = bench.lua("post-routine-distinct", distinct_lua())
+    mine = Spread("service    POST /routines")
+    ref = Spread(f"bare Flask POST {JSON_PATH} (get_json)")
+    targets = [
+        ("service    POST /routines, distinct bodies", service, "/routines", mine),
+        (f"bare Flask POST {JSON_PATH}, distinct bodies", bare, JSON_PATH, ref),
+    ]
+    for round_ in range(DISTINCT_RUNS):
+        for label, server, path, spread in targets:
+            for attempt in range(1, DISTINCT_ATTEMPTS + 1):
+                again = f", attempt {attempt}" if attempt > 1 else ""
+                result = bench.measure(
+                    f"{label} (run {round_ + 1}/{DISTINCT_RUNS}{again})",
+                    server,
+                    path,
+                    warm=round_ > 0 or attempt > 1,
+                    script=script,
+                    distinct=True,
+                    stop_if_idle=DISTINCT_BALANCED and attempt < DISTINCT_ATTEMPTS,
+                )
+                if not result.discarded:
+                    spread.runs.append(result)
+                    break
+                spread.dropped.append(result)
+                time.sleep(0.25)  # the stopped run's connections closed before the next burst
+    return Distinct(mine, ref, checked)
+
+
 def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
     service = gunicorn_server("service", work, None)
     bare = gunicorn_server("bare Flask", work, "bench.bare_app:app")
@@ -571,6 +884,16 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
         server.start()
     for server in (service, bare):
         server.wait_ready()
+    bench = Bench(wrk, work, CpuMeter(servers))
+    checked = check_distinct(service, bare)
+    if ONLY == "distinct":
+        print(f"distinct  {checked}")
+        print()
+        started = time.monotonic()
+        distinct = measure_distinct(bench, service, bare, checked)
+        log(f"measured in {time.monotonic() - started:.0f}s")
+        report([], None, [], Counter(), distinct, [service, bare], bench.history)
+        return 0
 
     # What the runs send, checked once by hand first.
     item = expect(fetch(service.port, "GET", HEEL_RAISES), 200, f"service GET {HEEL_RAISES}")
@@ -594,6 +917,7 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
         f"routine {len(created.body)} B; bare Flask {len(fetch(bare.port, 'GET', '/').body)} B "
         "on every path (the service's larger list and routine bodies weigh a little against it)"
     )
+    print(f"distinct  {checked}")
     print()
 
     # nginx serving the same bytes as a static file, and deploy/nginx.conf in front.
@@ -621,7 +945,6 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
         if again.headers.get("x-cache-status") != "HIT" or again.body != body:
             raise BenchError(f"nginx front: {path} not a cache hit of the service's bytes")
 
-    bench = Bench(wrk, work, CpuMeter(servers))
     post = bench.lua(
         "post-routine",
         'wrk.method = "POST"\n'
@@ -650,6 +973,7 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
             **options,
         )
         pairs.append((case, mine, ref))
+    distinct = measure_distinct(bench, service, bare, checked)
     (static_result,) = bench.compare([(f"nginx static GET {HEEL_RAISES}", static)], HEEL_RAISES)
     fronted = [
         (path, *bench.compare([(f"nginx front GET {path}", front)], path))
@@ -661,60 +985,108 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
     cache_statuses = Counter(
         re.findall(r" cache=(\S*) ", (front.log_path.parent / "logs" / "access.log").read_text())
     )
-    report(pairs, static_result, fronted, cache_statuses, [service, bare], bench.history)
+    report(pairs, static_result, fronted, cache_statuses, distinct, [service, bare], bench.history)
     return 0
+
+
+def report_distinct(distinct: Distinct, missed: list[str]) -> None:
+    mine, ref = distinct.service, distinct.reference
+    ratio = mine.median / ref.median
+    if ratio < DISTINCT_GOAL:
+        missed.append(f"distinct POST /routines: {ratio:.2f}x < {DISTINCT_GOAL}x")
+    runs = len(mine.runs)
+    print(
+        f"distinct  POST /routines, a different JSON body every request ({runs} runs each of "
+        f"{RUN_SECONDS}s, alternating), against bare Flask parsing the body (request.get_json()) "
+        "and answering constant bytes; p50/p99: the median of the runs' figures"
+    )
+    width = max(len(mine.label), len(ref.label))
+    print(
+        f"{'':<{width}} | {'median':>8} {'min-max':>11} {'p50':>8} {'p99':>8}   "
+        "wrk's connections per worker, each run"
+    )
+    print(f"{'':<{width}} | {'req/s':>8} {'req/s':>11} {'ms':>8} {'ms':>8}")
+    print("-" * (width + 78))
+    for spread in (mine, ref):
+        print(f"{spread.label:<{width}} | {spread.cells()}")
+    print(f"{'ratio of medians':<{width}} | {ratio:8.2f}  {verdict(ratio, DISTINCT_GOAL)}")
+    if mine.dropped or ref.dropped:
+        print(
+            f"          runs stopped {SPLIT_CHECK}s in and run again because one worker held none "
+            f"of wrk's connections (req/s about halves in such runs): {len(mine.dropped)} for "
+            f"the service, {len(ref.dropped)} for the reference (BENCH_DISTINCT_BALANCED=0 "
+            "keeps them)"
+        )
+    idle = [sum(r.idle_worker for r in s.runs) for s in (mine, ref)]
+    if any(idle):
+        mine_ok, ref_ok = mine.balanced, ref.balanced
+        line = (
+            f"          one worker held none of wrk's connections in {idle[0]} of {runs} service "
+            f"runs and {idle[1]} of {runs} reference runs (req/s about halves in those)"
+        )
+        if mine_ok and ref_ok:
+            balanced = statistics.median(r.rps for r in mine_ok) / statistics.median(
+                r.rps for r in ref_ok
+            )
+            line += (
+                f"; the medians of the balanced runs only ({len(mine_ok)} / {len(ref_ok)}) give "
+                f"{balanced:.2f}x"
+            )
+        print(line)
+    if any(r.foreign > NOISY for s in (mine, ref) for r in s.runs):
+        shares = [" ".join(f"{r.foreign:.0%}" for r in s.runs) for s in (mine, ref)]
+        print(
+            f"          CPU taken by other processes, each run: service {shares[0]}; "
+            f"reference {shares[1]} (over {NOISY:.0%}: that run's figures are low)"
+        )
+    restarts = [sum(r.restarts for r in s.runs) for s in (mine, ref)]
+    if any(restarts):
+        print(f"          gunicorn worker restarts during the runs: {restarts[0]} / {restarts[1]}")
+    print(f"          {distinct.checked}")
+    print()
 
 
 def report(
     pairs: list[tuple[Case, Result, Result]],
-    static_result: Result,
+    static_result: Result | None,
     fronted: list[tuple[str, Result]],
     cache_statuses: Counter[str],
+    distinct: Distinct | None,
     gunicorns: list[Server],
     history: list[Result],
 ) -> None:
-    width = max(len(case.label) for case, _, _ in pairs)
-    print(
-        f"{'endpoint':<{width}} | {'service':>9} {'p50':>7} {'p99':>7} | "
-        f"{'bare Flask':>9} {'p50':>7} {'p99':>7} | ratio  verdict"
-    )
-    print(f"{'':<{width}} | {'req/s':>9} {'ms':>7} {'ms':>7} | {'req/s':>9} {'ms':>7} {'ms':>7} |")
-    print("-" * (width + 78))
-    missed = []
-    for case, mine, ref in pairs:
-        ratio = mine.rps / ref.rps
-        if ratio < case.goal:
-            missed.append(f"{case.label}: {ratio:.2f}x < {case.goal}x")
-        notes = []
-        if mine.idle_worker or ref.idle_worker:
-            notes.append(f"connections per worker {mine.split} / {ref.split}")
-        if mine.restarts + ref.restarts:
-            notes.append(f"worker restarts {mine.restarts} / {ref.restarts}")
-        if max(mine.foreign, ref.foreign) > NOISY:
-            notes.append(f"CPU to other processes {mine.foreign:.0%} / {ref.foreign:.0%}")
-        print(
-            f"{case.label:<{width}} | {mine.cells()} | {ref.cells()} | "
-            f"{ratio:5.2f}  {verdict(ratio, case.goal)}"
-            + (f"  [{'; '.join(notes)}]" if notes else "")
+    missed: list[str] = []
+    if pairs:
+        report_table(pairs, missed)
+    if distinct is not None:
+        report_distinct(distinct, missed)
+    if static_result is not None:
+        print(f"nginx static  GET {HEEL_RAISES}: {static_result.summary()}")
+        for path, result in fronted:
+            ratio = result.rps / static_result.rps
+            if ratio < FRONT_GOAL:
+                missed.append(f"nginx front {path}: {ratio:.2f}x < {FRONT_GOAL}x")
+            print(
+                f"nginx front   GET {path} (cached): {result.summary()}; "
+                f"{ratio:.2f}x nginx static  {verdict(ratio, FRONT_GOAL)}"
+            )
+        total = sum(cache_statuses.values())
+        shares = ", ".join(
+            f"{status or '-'} {count}" for status, count in cache_statuses.most_common()
         )
-    print()
-    print(f"nginx static  GET {HEEL_RAISES}: {static_result.summary()}")
-    for path, result in fronted:
-        ratio = result.rps / static_result.rps
-        if ratio < FRONT_GOAL:
-            missed.append(f"nginx front {path}: {ratio:.2f}x < {FRONT_GOAL}x")
-        print(
-            f"nginx front   GET {path} (cached): {result.summary()}; "
-            f"{ratio:.2f}x nginx static  {verdict(ratio, FRONT_GOAL)}"
-        )
-    total = sum(cache_statuses.values())
-    shares = ", ".join(f"{status or '-'} {count}" for status, count in cache_statuses.most_common())
-    print(f"nginx front   cache status of its {total} requests: {shares}")
-    print()
+        print(f"nginx front   cache status of its {total} requests: {shares}")
+        print()
 
     runs = [(f"{case.label} (service)", mine) for case, mine, _ in pairs]
     runs += [(f"{case.label} (bare Flask)", ref) for case, _, ref in pairs]
-    runs += [(f"nginx static {HEEL_RAISES}", static_result)]
+    if distinct is not None:
+        for spread in (distinct.service, distinct.reference):
+            runs += [
+                (f"distinct {spread.label.split()[0]} run {n}", r)
+                for n, r in enumerate(spread.runs, 1)
+            ]
+    if static_result is not None:
+        runs += [(f"nginx static {HEEL_RAISES}", static_result)]
     runs += [(f"nginx front {path}", result) for path, result in fronted]
     problems = [f"{label}: {result.errors}" for label, result in runs if result.errors]
     for server in gunicorns:
@@ -743,16 +1115,46 @@ def report(
     split = [r for r in history if r.split]
     idle = sum(r.idle_worker for r in split)
     restarts = sum(r.restarts for r in history)
+    stopped = sum(r.discarded for r in split)
     print(
-        f"gunicorn: in {idle} of {len(split)} runs one worker held none of wrk's 32 keep-alive "
+        f"gunicorn: in {idle} of {len(split)} runs ({stopped} distinct runs stopped early and "
+        f"run again among them) one worker held none of wrk's {CONNECTIONS} keep-alive "
         "connections (a gthread worker can accept a whole burst of them) and req/s halved; "
-        f"{restarts} workers were restarted by max_requests during the runs (their connections "
-        "move to the other worker). Each figure is the best of its runs."
+        f"{restarts} workers were restarted by max_requests during the "
+        "runs (their connections move to the other worker). Each figure in the table is the "
+        "best of its runs; the distinct row gives medians."
     )
     if missed:
         print(f"GOALS MISSED ({len(missed)}): " + "; ".join(missed))
     else:
         print("Every goal met.")
+
+
+def report_table(pairs: list[tuple[Case, Result, Result]], missed: list[str]) -> None:
+    width = max(len(case.label) for case, _, _ in pairs)
+    print(
+        f"{'endpoint':<{width}} | {'service':>9} {'p50':>7} {'p99':>7} | "
+        f"{'bare Flask':>9} {'p50':>7} {'p99':>7} | ratio  verdict"
+    )
+    print(f"{'':<{width}} | {'req/s':>9} {'ms':>7} {'ms':>7} | {'req/s':>9} {'ms':>7} {'ms':>7} |")
+    print("-" * (width + 78))
+    for case, mine, ref in pairs:
+        ratio = mine.rps / ref.rps
+        if ratio < case.goal:
+            missed.append(f"{case.label}: {ratio:.2f}x < {case.goal}x")
+        notes = []
+        if mine.idle_worker or ref.idle_worker:
+            notes.append(f"connections per worker {mine.split} / {ref.split}")
+        if mine.restarts + ref.restarts:
+            notes.append(f"worker restarts {mine.restarts} / {ref.restarts}")
+        if max(mine.foreign, ref.foreign) > NOISY:
+            notes.append(f"CPU to other processes {mine.foreign:.0%} / {ref.foreign:.0%}")
+        print(
+            f"{case.label:<{width}} | {mine.cells()} | {ref.cells()} | "
+            f"{ratio:5.2f}  {verdict(ratio, case.goal)}"
+            + (f"  [{'; '.join(notes)}]" if notes else "")
+        )
+    print()
 
 
 if __name__ == "__main__":
