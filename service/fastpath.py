@@ -27,11 +27,12 @@ from werkzeug.http import parse_etags
 from .logs import REQUEST_ID_KEY, ROUTE_KEY
 
 CACHEABLE_KEY = "metatarsalgia.cacheable"
+BODY_KEY = "metatarsalgia.body"  # a POST's JSON body, once read here
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Per worker, bodies and headers together: distinct routines (each its own request) must not
 # grow a worker's memory without bound, so the oldest stored answers go first past this.
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 4 * 1024 * 1024
 NOT_MODIFIED_DROPS = frozenset({"content-type", "content-length"})
 
 # method, path, query string, Accept-Encoding, and the body for POST
@@ -152,6 +153,7 @@ class FastPath:
             return None
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
+        environ[BODY_KEY] = body
         return (*base, body)
 
     def _entry(

@@ -19,6 +19,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from .fastpath import FastPath
 from .logs import REQUEST_ID_KEY, ROUTE_KEY
+from .routine_path import RoutinePath
 
 EXPOSED_HEADERS = ["ETag", "Content-Version", "X-Pagination", "X-Request-ID", "Content-Location"]
 INFO = Gauge(
@@ -34,8 +35,8 @@ def route(req: Any) -> str:
     return req.url_rule.rule if req.url_rule is not None else "unmatched"
 
 
-def install(app: Flask) -> None:
-    """Wire request ids, route names, metrics, CORS, compression and the hot path."""
+def install(app: Flask, security_headers: list[tuple[str, str]]) -> None:
+    """Wire request ids, route names, metrics, CORS, compression and the hot paths."""
 
     @app.after_request
     def echo_request_id(response: Response) -> Response:
@@ -77,4 +78,7 @@ def install(app: Flask) -> None:
         COMPRESS_ALGORITHM=["br", "gzip"],
     )
     Compress(app)
-    app.wsgi_app = FastPath(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
+    direct = RoutinePath(
+        app.wsgi_app, app.extensions["routine_direct"], app.config, security_headers
+    )
+    app.wsgi_app = FastPath(direct, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]

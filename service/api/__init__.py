@@ -83,7 +83,8 @@ def register(app: Flask, releases: dict[str, Release]) -> Api:
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
     vocabulary = Vocabulary.of(releases.values())
     schemas = request_schemas(vocabulary)
-    routines = routines_blueprint(store, RoutineRequestSchemas.of(vocabulary), id_keys(app))
+    routines, direct = routines_blueprint(store, RoutineRequestSchemas.of(vocabulary), id_keys(app))
+    app.extensions["routine_direct"] = direct
     for blueprint in (
         *catalogue_blueprints(store, schemas),
         routines,

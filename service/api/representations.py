@@ -12,12 +12,13 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import brotli
 from flask import Response, current_app, g, request
+from werkzeug.http import parse_accept_header
 
 from ..domain import Filters, Kind, Release, paginate
 from ..fastpath import CACHEABLE_KEY
@@ -25,7 +26,7 @@ from .problems import fail
 
 JSON = "application/json"
 PINNED_MAX_AGE = 365 * 24 * 3600
-ROUTINE_CACHE_BYTES = 8 * 1024 * 1024  # per worker: distinct routines must not grow memory
+ROUTINE_CACHE_BYTES = 2 * 1024 * 1024  # per worker: distinct routines must not grow memory
 # Best first. Representations are compressed once and kept, so the hot path never compresses.
 ENCODERS: dict[str, Callable[[bytes], bytes]] = {
     "br": lambda body: brotli.compress(body, quality=9),
@@ -112,7 +113,7 @@ class Store:
 
         Aborts with 404, listing the available versions, when the version is unknown.
         """
-        release = self.latest if version is None else self.releases.get(version)
+        release = self.release(version)
         if release is None:
             available = ", ".join(self.releases)
             fail(
@@ -122,6 +123,10 @@ class Store:
         g.content_version = release.version
         g.content_pinned = version is not None
         return release
+
+    def release(self, version: str | None) -> Release | None:
+        """The release a request asks for (the latest when it names none), or None."""
+        return self.latest if version is None else self.releases.get(version)
 
     def dumped(self, release: Release, kind: Kind, dump: Callable[[Any], Any]) -> list[Any]:
         """Every entry of a kind, dumped once per release."""
@@ -184,16 +189,20 @@ class Store:
 
 def respond(store: Store, representation: Representation) -> Response:
     """A content response: the representation with its release's headers and caching."""
-    pinned = bool(g.get("content_pinned"))
-    max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
     return send(
         representation,
         mimetype=JSON,
-        headers=[
-            ("Content-Version", g.content_version),
-            ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
-        ],
+        headers=release_headers(store, g.content_version, pinned=bool(g.get("content_pinned"))),
     )
+
+
+def release_headers(store: Store, version: str, *, pinned: bool) -> list[tuple[str, str]]:
+    """Content-Version and caching: a year and immutable when pinned, briefly for the latest."""
+    max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
+    return [
+        ("Content-Version", version),
+        ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
+    ]
 
 
 def send(
@@ -204,13 +213,33 @@ def send(
     The hot path (service/fastpath.py) keeps these bytes for the same request again, and turns
     a GET whose If-None-Match holds the ETag of the variant sent into a 304.
     """
-    body, etag, coding = representation.body, representation.etag, None
-    if len(body) >= current_app.config["COMPRESS_MIN_SIZE"]:
-        coding = request.accept_encodings.best_match(ENCODERS)
-        if coding is not None:
-            body, etag = representation.encoded(coding)
-    headers = [("ETag", etag), *headers, ("Vary", "Accept-Encoding"), *representation.headers]
-    if coding is not None:
-        headers.append(("Content-Encoding", coding))
+    headers, body = answer(
+        representation,
+        headers,
+        negotiate(representation, request.headers.get("Accept-Encoding"), current_app.config),
+    )
     request.environ[CACHEABLE_KEY] = True
     return Response(body, status=200, headers=headers, mimetype=mimetype)
+
+
+def negotiate(
+    representation: Representation, accept_encoding: str | None, config: Mapping[str, Any]
+) -> str | None:
+    """The encoding to send: the client's best of ours, for a body worth compressing."""
+    if len(representation.body) < config["COMPRESS_MIN_SIZE"]:
+        return None
+    best: str | None = parse_accept_header(accept_encoding).best_match(ENCODERS)
+    return best
+
+
+def answer(
+    representation: Representation, headers: list[tuple[str, str]], coding: str | None
+) -> tuple[list[tuple[str, str]], bytes]:
+    """The headers and body of a 200 with the representation, compressed with `coding`."""
+    body, etag = representation.body, representation.etag
+    if coding is not None:
+        body, etag = representation.encoded(coding)
+    found = [("ETag", etag), *headers, ("Vary", "Accept-Encoding"), *representation.headers]
+    if coding is not None:
+        found.append(("Content-Encoding", coding))
+    return found, body

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
+import marshmallow as ma
 from flask.views import MethodView
 
 from ..domain import (
@@ -26,7 +28,15 @@ from ..domain import (
 )
 from .blueprint import CONTENT_HEADERS, Blueprint
 from .problems import fail, problem_for
-from .representations import Representation, Store, represent, respond
+from .representations import (
+    Representation,
+    Store,
+    answer,
+    negotiate,
+    release_headers,
+    represent,
+    respond,
+)
 from .routine_json import present, present_outcome, present_programme, routine_url
 from .routine_schemas import (
     FeedbackAnswerSchema,
@@ -132,7 +142,16 @@ def examples(release: Release) -> dict[str, dict[str, Any]]:
     }
 
 
-def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKeys) -> Blueprint:
+# The body, its Accept-Encoding and the app's config, to the headers and bytes of a 200 or None.
+DirectAnswer = Callable[
+    [bytes, str | None, Mapping[str, Any]], tuple[list[tuple[str, str]], bytes] | None
+]
+
+
+def routines_blueprint(
+    store: Store, schemas: RoutineRequestSchemas, keys: IdKeys
+) -> tuple[Blueprint, DirectAnswer]:
+    """The /routines blueprint, and its direct answer to new POST /routines requests."""
     blp = Blueprint(
         "routines",
         __name__,
@@ -158,15 +177,17 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
         except RoutineError as error:
             raise invalid(error, location) from None
 
+    def representation(release: Release, make: Callable[[], dict[str, Any]]) -> Representation:
+        data = make()
+        return represent(release, data, [("Content-Location", f"/routines/{data['id']}")])
+
     def cached(
         release: Release, key: object, make: Callable[[], dict[str, Any]], location: str
     ) -> Any:
-        def representation() -> Representation:
-            data = make()
-            return represent(release, data, [("Content-Location", f"/routines/{data['id']}")])
-
         try:
-            return respond(store, store.routine(release, key, representation))
+            return respond(
+                store, store.routine(release, key, lambda: representation(release, make))
+            )
         except NoRoutines:
             gone(release, {})
         except RoutineError as error:
@@ -255,11 +276,9 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
         )
         def post(self, args: dict[str, Any]) -> Any:
             """Generate a routine."""
-            release = store.resolve(args.pop("content_version", None))
-            answers = args.pop("screening")
-            args["screening"] = [name for name, yes in answers.items() if yes]
-            args["screening_no"] = [name for name, yes in answers.items() if not yes]
-            return routine(release, build(release, _given(args), "json"), "json")
+            version, given = _from_body(args)
+            release = store.resolve(version)
+            return routine(release, build(release, given, "json"), "json")
 
     @blp.route("/<routine_id>", parameters=[ID_PARAMETER])
     class RoutineById(MethodView):
@@ -372,7 +391,43 @@ def routines_blueprint(store: Store, schemas: RoutineRequestSchemas, keys: IdKey
             data = present_outcome(outcome, following, release, keys)
             return respond(store, represent(release, data))
 
-    return blp
+    def direct(
+        body: bytes, accept_encoding: str | None, config: Mapping[str, Any]
+    ) -> tuple[list[tuple[str, str]], bytes] | None:
+        """The headers and bytes of POST /routines with this body when it gives a routine;
+        None for anything else, which Flask then answers (service/routine_path.py)."""
+        try:
+            args = schemas.body.load(json.loads(body))
+        except (ValueError, TypeError, ma.ValidationError):
+            return None
+        version, given = _from_body(args)
+        release = store.release(version)
+        if release is None or release.rules is None:
+            return None
+        try:
+            request = request_for(release, given)
+            found = store.routine(
+                release,
+                request,
+                lambda: representation(
+                    release, lambda: present(generate_routine(release, request), release, keys)
+                ),
+            )
+        except RoutineError:
+            return None
+        coding = negotiate(found, accept_encoding, config)
+        return answer(found, release_headers(store, release.version, pinned=bool(version)), coding)
+
+    return blp, direct
+
+
+def _from_body(args: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The release version and the request fields of a parsed POST /routines body."""
+    version = args.pop("content_version", None)
+    answers = args.pop("screening")
+    args["screening"] = [name for name, yes in answers.items() if yes]
+    args["screening_no"] = [name for name, yes in answers.items() if not yes]
+    return version, _given(args)
 
 
 def _given(args: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Difficulty, Dosage, Item, ProgrammeRules, Variation
 
@@ -33,15 +33,18 @@ class Dose:
     rest_seconds: int
     per_side: bool
 
-    @property
-    def seconds(self) -> int:
-        """Time to do it: every set, both sides when per side, and the rests between sets."""
+    # Time to do it: every set, both sides when per side, and the rests between sets. Computed
+    # once: ladders are built once per dosage, and routines add these up again and again.
+    seconds: int = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
         if self.reps is not None:
             per_set = self.reps * ((self.seconds_per_rep or 0) + (self.hold_seconds or 0))
         else:
             per_set = self.duration_seconds or 0
         sides = 2 if self.per_side else 1
-        return self.sets * sides * per_set + (self.sets - 1) * self.rest_seconds
+        seconds = self.sets * sides * per_set + (self.sets - 1) * self.rest_seconds
+        object.__setattr__(self, "seconds", seconds)
 
     @property
     def volume(self) -> int:

@@ -504,7 +504,7 @@ def _failed_constraint(item: Item, key: _PlanKey) -> tuple[str, str] | None:
     return None
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=256)  # small: memory per worker counts more than repeats here
 def _plan(release: Release, key: _PlanKey) -> _Plan:
     """The items of a programme, chosen so that every week fits the time.
 

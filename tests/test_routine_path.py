@@ -1,0 +1,116 @@
+"""The direct path of new POST /routines answers exactly as Flask does, and only what it can."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.app import create_app
+from service.domain import IdKeys
+from service.routine_path import RoutinePath
+
+from .conftest import LATEST, raw
+
+KEYS = f"k1:{IdKeys.new_key()}"
+STRETCHES = [s["id"] for s in raw("stretches.json", LATEST)]
+QUESTION = raw("screening.json", LATEST)[0]["id"]
+
+
+def _app(*, direct: bool) -> tuple[Flask, list[bool]]:
+    """An app, with its direct path on or off, and a record of what the direct path answered."""
+    app = create_app({"TESTING": True, "ROUTINE_ID_KEYS": KEYS})
+    layer = app.wsgi_app.app  # type: ignore[attr-defined]
+    assert isinstance(layer, RoutinePath)
+    answered: list[bool] = []
+    inner = layer.direct
+
+    def record(*args: Any) -> Any:
+        found = inner(*args) if direct else None
+        answered.append(found is not None)
+        return found
+
+    layer.direct = record
+    return app, answered
+
+
+@pytest.fixture(scope="module")
+def both() -> tuple[FlaskClient, list[bool], FlaskClient]:
+    direct, answered = _app(direct=True)
+    flask_only, _ = _app(direct=False)
+    return direct.test_client(), answered, flask_only.test_client()
+
+
+def _same(first: Any, second: Any) -> None:
+    assert first.status_code == second.status_code
+    assert first.data == second.data
+    drop = {"X-Request-ID"}
+    assert [h for h in first.headers if h[0] not in drop] == [
+        h for h in second.headers if h[0] not in drop
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ({}, {}),
+        ({"minutes": 30, "equipment": ["towel", "wall"], "pain": 2, "week": 5}, {}),
+        ({"position": "seated", "equipment": [], "focus": ["balance"], "seed": 9}, {}),
+        ({"screening": {QUESTION: False}, "level": "intermediate"}, {"Accept-Encoding": "br"}),
+        ({"pain": 5, "days_per_week": 2}, {"Accept-Encoding": "gzip, deflate"}),
+        ({"content_version": LATEST, "minutes": 20}, {}),
+        ({"screening": {QUESTION: True}}, {}),
+    ],
+)
+def test_a_routine_is_answered_directly_as_flask_answers_it(
+    both: tuple[FlaskClient, list[bool], FlaskClient],
+    body: dict[str, Any],
+    headers: dict[str, str],
+) -> None:
+    """Status, every header but the request id, and the bytes are Flask's own."""
+    direct, answered, flask_only = both
+    answered.clear()
+    _same(direct.post("/routines", json=body, headers=headers),
+          flask_only.post("/routines", json=body, headers=headers))  # fmt: skip
+    assert answered == [True]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"colour": "red"}, 422),
+        ({"minutes": "15"}, 422),
+        ({"content_version": "1.0.0"}, 410),
+        ({"content_version": "9.9.9"}, 404),
+        ({"exclude": STRETCHES}, 422),
+        ({"screening": {QUESTION: "yes"}}, 422),
+        ([], 422),
+        ("text", 422),
+    ],
+)
+def test_anything_but_a_routine_goes_to_flask(
+    both: tuple[FlaskClient, list[bool], FlaskClient], body: Any, status: int
+) -> None:
+    """Refusals are Flask's, unchanged: the direct path answers none of them."""
+    direct, answered, flask_only = both
+    answered.clear()
+    got = direct.post("/routines", json=body)
+    assert got.status_code == status
+    _same(got, flask_only.post("/routines", json=body))
+    assert answered == [False]
+
+
+def test_requests_with_an_origin_or_another_route_never_take_the_direct_path(
+    both: tuple[FlaskClient, list[bool], FlaskClient],
+) -> None:
+    """CORS requests, GET /routines and a routine's feedback stay with Flask."""
+    direct, answered, _ = both
+    answered.clear()
+    assert direct.post("/routines", json={}, headers={"Origin": "https://a.example"}).status_code
+    assert direct.get("/routines").status_code == 200
+    routine_id = direct.post("/routines", json={"seed": 3}).json["id"]
+    feedback = {"pain_during": 1, "pain_next_day": 1, "effort": "right", "completed": True}
+    assert direct.post(f"/routines/{routine_id}/feedback", json=feedback).status_code == 200
+    assert answered == [True]  # only the plain POST /routines
