@@ -641,45 +641,49 @@ def _pick_exercises(
     A second item of a similar group is taken only when no exercise fits otherwise.
     """
     chosen: list[_Choice] = []
+    taken: set[int] = set()
     used = set(groups)
+    left = seconds
     wanted = [*key.focus, *(focus for focus in BALANCED if focus not in key.focus)]
     covered = {Focus.FLEXIBILITY} - set(key.focus)  # the stretches cover flexibility
-
-    ranks = {
-        id(choice): (
-            not any(focus in key.focus for focus in choice.item.focus),  # asked-for focus first
-            LEVELS.index(choice.item.difficulty) > LEVELS.index(key.level),  # above level: later
+    # Best first: the asked-for focus, then items at or below the level, then the seed's pick.
+    ordered = sorted(
+        exercises,
+        key=lambda choice: (
+            not any(focus in key.focus for focus in choice.item.focus),
+            LEVELS.index(choice.item.difficulty) > LEVELS.index(key.level),
             _tiebreak(key.seed, choice.item),
-        )
-        for choice in exercises
-    }
+        ),
+    )
 
-    def take(candidates: Iterable[_Choice], *, repeat_groups: bool = False) -> bool:
-        left = seconds - sum(choice.peak for choice in chosen)
-        taken = {id(choice) for choice in chosen}
-        fitting = [
-            choice
-            for choice in candidates
-            if id(choice) not in taken
-            and choice.peak <= left
-            and (repeat_groups or choice.item.similar is None or choice.item.similar not in used)
-        ]
-        if not fitting:
-            return False
-        best = min(fitting, key=lambda choice: ranks[id(choice)])
-        chosen.append(best)
-        covered.update(best.item.focus)
-        if best.item.similar:
-            used.add(best.item.similar)
-        return True
+    def take(focus: Focus | None = None, *, repeat_groups: bool = False) -> bool:
+        """Take the best item that fits (with that focus, when given)."""
+        nonlocal left
+        for choice in ordered:
+            similar = choice.item.similar
+            if (
+                id(choice) in taken
+                or choice.peak > left
+                or (focus is not None and focus not in choice.item.focus)
+                or (not repeat_groups and similar is not None and similar in used)
+            ):
+                continue
+            chosen.append(choice)
+            taken.add(id(choice))
+            left -= choice.peak
+            covered.update(choice.item.focus)
+            if similar:
+                used.add(similar)
+            return True
+        return False
 
     for focus in wanted:
         if focus not in covered:
-            take(choice for choice in exercises if focus in choice.item.focus)
-    while take(exercises):
+            take(focus)
+    while take():
         pass
     if not chosen:
-        take(exercises, repeat_groups=True)
+        take(repeat_groups=True)
     return chosen
 
 
