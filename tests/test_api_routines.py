@@ -221,7 +221,9 @@ def test_red_flag_routine_is_the_urgency_the_reason_and_no_exercises(
             [question["advice"]]
             if question["advice"] != RULES["urgency"][question["urgency"]]
             else []
-        ),
+        )
+        # Other questions are unanswered, and one of them may be more urgent.
+        + [RULES["screening"]["incomplete_advice"]],
         # Self-care (rest, ice) is for a foot that can wait: not listed for an emergency.
         "see_also": [linked(manifest["professional_advice"])]
         + ([linked(RULES["self_care"])] if question["urgency"] == "soon" else []),

@@ -1,669 +1,837 @@
-"""Properties of the routine generator over the whole request space, checked with hypothesis."""
+"""Properties of the routine programme over a grid of personas, checked with hypothesis.
+
+Every expected value is worked out here from the release's content (its dosage ranges, pain
+bands, urgencies and feedback thresholds) and from the policy as the README and FORMAT.md
+state it, with plain arithmetic and if-statements: never by calling the generator's helpers.
+"""
 
 from __future__ import annotations
 
 import base64
-import contextlib
-import hashlib
-import hmac
-import json
 from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
 
 from service.domain import (
     Basis,
-    Difficulty,
+    Decision,
     Dosage,
     Dose,
+    Effort,
+    Feedback,
     Focus,
+    IdKeys,
     Item,
-    Kind,
-    Load,
-    PositionChoice,
+    PainBand,
+    Planned,
     Range,
     Release,
     Routine,
     RoutineError,
-    RoutineIdError,
     RoutineRequest,
+    Rules,
+    Screening,
     Status,
     Value,
+    Variation,
+    decide,
     decode_routine_id,
     encode_routine_id,
     generate_routine,
+    load_releases,
+    programme,
+    request_for,
 )
-from service.domain.routines import (
-    DAYS_PER_WEEK,
-    HIGH_PAIN,
-    MIN_BUDGET_USE,
-    MINUTES,
-    OUTLINE_WEEKS,
-    PAIN,
-    SEED,
-    WEEKS,
-    ladder,
-    prescribed_step,
-    progression_steps,
-)
+from service.domain.programme import LadderError, ladder
 
-from .conftest import raw
 
-# The content as it is on disk, read without the loader: the strategies draw from these ids.
-RAW_ITEMS = {item["id"]: item for item in (*raw("exercises.json"), *raw("stretches.json"))}
-EQUIPMENT = [equipment["id"] for equipment in raw("equipment.json")]
-EXERCISES = [item["id"] for item in raw("exercises.json")]
-STRETCHES = [item["id"] for item in raw("stretches.json")]
-SCREENING = [question["id"] for question in raw("screening.json")]
-LEVELS = ["beginner", "intermediate", "advanced"]
-SECTION_NAMES = ("warm-up", "exercises", "cool-down")
-CONSTRAINT_FIELDS = {"equipment", "position", "exclude", "pain", "level"}
+def _latest_with_rules() -> tuple[Release, Rules]:
+    release = [r for r in load_releases().values() if r.rules][-1]
+    assert release.rules is not None
+    return release, release.rules
 
-KEY = b"metatarsalgia-routine-id-v1"  # the service's default ROUTINE_ID_KEY (service/config.py)
-URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-# No example database: every run explores afresh. Routine properties run 300 examples (about
-# half of them ready routines), the routine-id and fuzz tests 200: about 20 seconds in all.
-PROPERTY = settings(max_examples=300, deadline=None, database=None)
-FUZZ = settings(max_examples=200, deadline=None, database=None)
+RELEASE, RULES = _latest_with_rules()
 
+# ---- facts read from the content
+
+EQUIPMENT = [equipment.id for equipment in RELEASE.equipment]
+QUESTIONS = [question.id for question in RELEASE.screening]
+URGENCY_OF = {question.id: question.urgency for question in RELEASE.screening}
+WEEKS = RULES.programme.weeks.value
+PROGRESS_WEEKS = RULES.programme.progress_weeks.value
+FULL_RATE_DAYS = RULES.programme.full_rate_days_per_week.value
+LIMITS = RULES.feedback
+ITEMS = (*RELEASE.exercises, *RELEASE.stretches)
+
+
+def _band(pain: int | None) -> PainBand:
+    """The band a pain score falls in, read off the content's ranges; unknown's for None."""
+    if pain is None:
+        return next(band for band in RULES.pain.bands if band.id == RULES.pain.unknown_band)
+    return next(band for band in RULES.pain.bands if band.min <= pain <= band.max)
+
+
+READY_PAINS = [pain for pain in range(11) if _band(pain).ready]
+NOT_READY_PAINS = [pain for pain in range(11) if not _band(pain).ready]
+SCHEDULE_PAINS = [pain for pain in READY_PAINS if _band(pain).progression == "schedule"]
+FEEDBACK_PAINS = [pain for pain in READY_PAINS if _band(pain).progression == "feedback"]
+READY_BANDS = [band.id for band in RULES.pain.bands if band.ready]
+KEYS = IdKeys.parse("k1:" + IdKeys.new_key())
+
+# ---- orders from the issue text, least first
+
+LEVEL_ORDER = ("beginner", "intermediate", "advanced")
+LOAD_ORDER = ("low", "moderate", "high")
+URGENCY_ORDER = ("soon", "urgent", "emergency")
+SECTIONS = ("warm-up", "exercises", "cool-down")
+NUMBERS = ("sets", "reps", "hold_seconds", "duration_seconds")
+
+# No example database: every run explores afresh. Both files together take about 15 seconds.
+PROPERTY = settings(max_examples=120, deadline=None, database=None)
+QUICK = settings(max_examples=300, deadline=None, database=None)
 
 # ---- strategies
 
 
-# Any code point, lone surrogates included, mixed with the token's own characters. Built from
-# integers, and texts from lists: st.characters() and st.text() build and cache a charmap.
-CHARS = st.sampled_from(URLSAFE + "+/=. \n") | st.integers(0, 0x10FFFF).map(chr)
-
-
-def _texts(chars: st.SearchStrategy[str], max_size: int | None = None) -> st.SearchStrategy[str]:
-    return st.lists(chars, max_size=max_size).map("".join)
-
-
-def _subsets(ids: list[str], *, nonempty: bool = False) -> st.SearchStrategy[list[str]]:
-    """Any subset of the ids, drawn as a bit mask (much cheaper for hypothesis than lists)."""
-    return st.integers(1 if nonempty else 0, 2 ** len(ids) - 1).map(
+def _subsets(ids: list[str]) -> st.SearchStrategy[list[str]]:
+    """Any subset of the ids, drawn as a bit mask: the empty and the full set come up often."""
+    return st.integers(0, 2 ** len(ids) - 1).map(
         lambda mask: [name for bit, name in enumerate(ids) if mask >> bit & 1]
     )
 
 
-# About one request in eight answers a screening question yes; the rest have no red flag.
-RED_FLAGS = st.tuples(st.integers(0, 7), _subsets(SCREENING, nonempty=True)).map(
-    lambda drawn: drawn[1] if drawn[0] == 7 else []
-)
+ANY_PAIN: st.SearchStrategy[int | None] = st.none() | st.integers(0, 10)
+UNSATISFIABLE = {"equipment", "position", "minutes", "pain", "level"}  # fields of no-stretch
 
-# The raw inputs of RoutineRequest.build, each field over its whole range.
-RAW_REQUESTS = st.fixed_dictionaries(
-    {
-        "minutes": st.integers(*MINUTES),
-        "equipment": _subsets(EQUIPMENT),
-        "position": st.sampled_from([choice.value for choice in PositionChoice]),
-        "pain": st.none() | st.integers(*PAIN),
-        "level": st.sampled_from([level.value for level in Difficulty]),
-        "focus": _subsets([focus.value for focus in Focus]),
-        "exclude": _subsets(EXERCISES + STRETCHES),
-        "week": st.integers(*WEEKS),
-        "days_per_week": st.integers(*DAYS_PER_WEEK),
-        "screening": RED_FLAGS,
-        "seed": st.integers(*SEED),
+
+@st.composite
+def personas(
+    draw: st.DrawFn,
+    pains: st.SearchStrategy[int | None] = ANY_PAIN,
+    *,
+    red_flags: bool = False,
+    levels: tuple[str, ...] = LEVEL_ORDER,
+) -> dict[str, Any]:
+    """The fields of a routine request; screening answers yes only when red_flags."""
+    yes = draw(_subsets(QUESTIONS)) if red_flags else []
+    unanswered = draw(_subsets([q for q in QUESTIONS if q not in yes]))
+    return {
+        "minutes": draw(st.integers(5, 60)),
+        "equipment": draw(_subsets(EQUIPMENT)),
+        "position": draw(st.sampled_from(["any", "seated", "standing"])),
+        "pain": draw(pains),
+        "level": draw(st.sampled_from(levels)),
+        "focus": draw(_subsets([focus.value for focus in Focus])),
+        "days_per_week": draw(st.integers(1, 7)),
+        "seed": draw(st.integers(0, 2**31 - 1)),
+        "screening": yes,
+        "screening_no": [q for q in QUESTIONS if q not in yes and q not in unanswered],
     }
-)
-REQUESTS = RAW_REQUESTS.map(lambda inputs: RoutineRequest.build(**inputs))
 
 
-def _json_values() -> st.SearchStrategy[Any]:
-    scalars = st.none() | st.booleans() | st.integers() | st.floats() | _texts(CHARS, max_size=8)
-    return st.recursive(
-        scalars,
-        lambda inner: (
-            st.lists(inner, max_size=6)
-            | st.dictionaries(_texts(CHARS, max_size=5), inner, max_size=4)
-        ),
-        max_leaves=12,
+READY = personas(st.none() | st.sampled_from(READY_PAINS))
+SCHEDULED = personas(st.sampled_from(SCHEDULE_PAINS))
+FEEDBACK_ONLY = personas(st.sampled_from(FEEDBACK_PAINS))
+ANYONE = personas(red_flags=True)
+
+# ---- helpers
+
+
+def _request(persona: dict[str, Any]) -> RoutineRequest:
+    return request_for(RELEASE, persona)
+
+
+def _routine(request: RoutineRequest) -> Routine:
+    """The routine, rejecting the personas no routine can satisfy (no stretch fits them)."""
+    try:
+        return generate_routine(RELEASE, request)
+    except RoutineError as error:
+        fields = set(error.fields)
+    assert fields <= UNSATISFIABLE, fields
+    reject()
+
+
+def _weeks(persona: dict[str, Any]) -> list[Routine]:
+    """Weeks 1 to the programme's length of a ready persona's routine."""
+    request = _request(persona)
+    first = _routine(request)
+    assert first.status is Status.READY, first.reasons
+    return [generate_routine(RELEASE, replace(request, week=week)) for week in range(1, WEEKS + 1)]
+
+
+def _section(routine: Routine, name: str) -> tuple[Planned, ...]:
+    return next(section.items for section in routine.sections if section.name == name)
+
+
+def _items(routine: Routine) -> list[Planned]:
+    """Every item once: the warm-up's stretches and the exercises (the cool-down repeats)."""
+    return [*_section(routine, "warm-up"), *_section(routine, "exercises")]
+
+
+def _dosage(planned: Planned) -> Dosage:
+    """The content's dosage the planned dose comes from: its variation's, or the item's."""
+    variation = planned.rung.variation
+    return planned.item.dosage if variation is None else _has_dosage(variation)
+
+
+def _has_dosage(variation: Variation) -> Dosage:
+    assert variation.dosage is not None
+    return variation.dosage
+
+
+def _numbers(dose: Dose) -> dict[str, int | None]:
+    return {name: getattr(dose, name) for name in NUMBERS}
+
+
+def _volume(dose: Dose, dosage: Dosage) -> int:
+    """Sets x reps x (seconds per rep + hold), or sets x duration: one side's work."""
+    if dose.reps is not None:
+        per_rep = dosage.seconds_per_rep.value if dosage.seconds_per_rep else 0
+        return dose.sets * dose.reps * (per_rep + (dose.hold_seconds or 0))
+    assert dose.duration_seconds is not None
+    return dose.sets * dose.duration_seconds
+
+
+def _seconds(planned: Planned) -> int:
+    """Sets x sides x work per set + rests between sets, the constants read from the content."""
+    dose, dosage = planned.dose, _dosage(planned)
+    sides = 2 if dosage.per_side.value else 1
+    if dose.reps is not None:
+        per_rep = dosage.seconds_per_rep.value if dosage.seconds_per_rep else 0
+        work = dose.reps * (per_rep + (dose.hold_seconds or 0))
+    else:
+        assert dose.duration_seconds is not None
+        work = dose.duration_seconds
+    return dose.sets * sides * work + (dose.sets - 1) * dosage.rest_seconds.value
+
+
+def _rise_is_bounded(before: Dose, after: Dose, dosage: Dosage) -> bool:
+    """Unchanged; or at most 25% more volume; or one number up by one rep or at most 5 s."""
+    old, new = _numbers(before), _numbers(after)
+    if old == new:
+        return True
+    if 4 * _volume(after, dosage) <= 5 * _volume(before, dosage):
+        return True
+    changed = [name for name in NUMBERS if old[name] != new[name]]
+    if len(changed) != 1:
+        return False
+    name = changed[0]
+    rise = (new[name] or 0) - (old[name] or 0)
+    return rise == 1 if name == "reps" else name != "sets" and 0 < rise <= 5
+
+
+def _never_falls(before: Dose, after: Dose) -> bool:
+    old, new = _numbers(before), _numbers(after)
+    return all(
+        (old[name] is None) == (new[name] is None) and (new[name] or 0) >= (old[name] or 0)
+        for name in NUMBERS
     )
 
 
-JSON_VALUES = _json_values()
+def _harder(item: Item) -> Variation | None:
+    """The variation FORMAT.md says takes over at the target: the one with a dosage."""
+    return next((v for v in item.variations if v.dosage is not None), None)
+
+
+def _allowed(level: str, difficulty: str | None) -> bool:
+    """At most one level above the person's."""
+    return difficulty is None or LEVEL_ORDER.index(difficulty) <= LEVEL_ORDER.index(level) + 1
+
+
+def _at_final_target(planned: Planned, level: str) -> bool:
+    """Whether the item is at the top of its last ladder: the harder variation's if allowed."""
+    harder = _harder(planned.item)
+    last = harder if harder is not None and _allowed(level, harder.difficulty) else None
+    dosage = planned.item.dosage if last is None else _has_dosage(last)
+    return planned.rung.variation == last and _numbers(planned.dose) == _maxima(dosage)
+
+
+def _minima(dosage: Dosage) -> dict[str, int | None]:
+    return {
+        "sets": dosage.sets.min,
+        "reps": dosage.reps.min if dosage.reps else None,
+        "hold_seconds": dosage.hold_seconds.min if dosage.hold_seconds else None,
+        "duration_seconds": dosage.duration_seconds.min if dosage.duration_seconds else None,
+    }
+
+
+def _maxima(dosage: Dosage) -> dict[str, int | None]:
+    return {
+        "sets": dosage.sets.max,
+        "reps": dosage.reps.max if dosage.reps else None,
+        "hold_seconds": dosage.hold_seconds.max if dosage.hold_seconds else None,
+        "duration_seconds": dosage.duration_seconds.max if dosage.duration_seconds else None,
+    }
+
+
+def _step_due(week: int, days_per_week: int) -> bool:
+    """Whether the schedule climbs a step on arriving at `week`: weekly through the progress
+    weeks from the full-rate days a week, every second week below them, never after."""
+    if not 2 <= week <= PROGRESS_WEEKS:
+        return False
+    return days_per_week >= FULL_RATE_DAYS or (week - 1) % 2 == 0
+
+
+def _pairs(weeks: list[Routine]) -> list[tuple[int, Planned, Planned]]:
+    """(week, item that week, the same item the next week) for every item and week."""
+    return [
+        (week, before, after)
+        for week, (this, following) in enumerate(pairwise(weeks), start=1)
+        for before, after in zip(_items(this), _items(following), strict=True)
+    ]
+
+
+# ---- 1. the same items every week
+
+
+@PROPERTY
+@given(READY)
+def test_every_week_holds_the_same_items_in_the_same_order(persona: dict[str, Any]) -> None:
+    """Weeks 1 to 12 of one request hold the same items in each section and the same activity."""
+    weeks = _weeks(persona)
+
+    def outline(routine: Routine) -> list[Any]:
+        activity = routine.activity
+        return [
+            *((s.name, [p.item.id for p in s.items]) for s in routine.sections),
+            None if activity is None else (activity.activity.id, activity.minutes),
+        ]
+
+    assert [section.name for section in weeks[0].sections] == list(SECTIONS)
+    assert [outline(routine) for routine in weeks] == [outline(weeks[0])] * WEEKS
+
+
+# ---- 2. and 3. doses climb, never fall, in bounded steps, then hold
+
+
+@PROPERTY
+@given(READY)
+def test_doses_never_fall_and_rise_in_bounded_steps(persona: dict[str, Any]) -> None:
+    """Within a variation no number falls week to week, and each rise is at most 25% of the
+    volume or one rep or at most 5 seconds; a variation takes over only at the item's target."""
+    for week, before, after in _pairs(_weeks(persona)):
+        assert before.item is after.item
+        if before.rung.variation == after.rung.variation:
+            assert _never_falls(before.dose, after.dose), (week, before.item.id)
+            assert _rise_is_bounded(before.dose, after.dose, _dosage(before)), (week, after)
+        else:
+            assert before.rung.variation is None, (week, before.item.id)
+            assert after.rung.variation == _harder(after.item)
+            assert _numbers(before.dose) == _maxima(before.item.dosage)
+            assert _numbers(after.dose) == _minima(_dosage(after))
+
+
+@PROPERTY
+@given(READY)
+@example(  # the smallest failure: one day a week climbs on after week 6
+    {
+        "minutes": 60,
+        "equipment": [],
+        "position": "any",
+        "pain": 2,
+        "level": "beginner",
+        "focus": [],
+        "days_per_week": 1,
+        "seed": 0,
+        "screening": [],
+        "screening_no": [],
+    }
+)
+def test_doses_hold_after_the_progress_weeks(persona: dict[str, Any]) -> None:
+    """From the last progress week (6) to the programme's end every dose stays the same,
+    whatever the days a week (README: "one step a week through week 6, then the dose holds")."""
+    weeks = _weeks(persona)
+    held = [[(p.item.id, p.rung) for p in _items(routine)] for routine in weeks]
+    assert held[PROGRESS_WEEKS - 1 :] == [held[PROGRESS_WEEKS - 1]] * (WEEKS - PROGRESS_WEEKS + 1)
+
+
+# ---- 4. the time budget
+
+
+@PROPERTY
+@given(READY)
+def test_every_week_fits_the_minutes_and_the_estimate_adds_up(persona: dict[str, Any]) -> None:
+    """Each week's seconds, worked out from the doses and the content's constants (warm-up and
+    cool-down both counted, plus the activity), are within the minutes and are the estimate."""
+    for routine in _weeks(persona):
+        activity = routine.activity.minutes * 60 if routine.activity else 0
+        total = sum(_seconds(p) for section in routine.sections for p in section.items) + activity
+        assert total <= persona["minutes"] * 60
+        assert routine.estimated_seconds == total
+        for section in routine.sections:
+            for planned in section.items:
+                dosage = _dosage(planned)
+                assert planned.dose.rest_seconds == dosage.rest_seconds.value
+                assert planned.dose.per_side is dosage.per_side.value
+
+
+# ---- 5. the programme is the routine of each week
+
+
+@PROPERTY
+@given(ANYONE, st.integers(1, WEEKS))
+def test_programme_is_the_routine_of_each_week(persona: dict[str, Any], week: int) -> None:
+    """programme() week N is the request's routine at week N, from whatever week it is asked;
+    it is empty when the routine is not ready."""
+    request = replace(_request(persona), week=week)
+    routine = _routine(request)
+    weeks = programme(RELEASE, request)
+    expected = [generate_routine(RELEASE, replace(request, week=n)) for n in range(1, WEEKS + 1)]
+    assert list(weeks) == (expected if routine.status is Status.READY else [])
+
+
+# ---- 6. the pain policy
+
+
+@PROPERTY
+@given(personas(st.sampled_from(NOT_READY_PAINS)))
+def test_pain_in_a_band_that_is_not_ready_gives_see_a_professional(
+    persona: dict[str, Any],
+) -> None:
+    """Pain 7-10 (a band not ready): see-a-professional with the band's urgency and no items."""
+    routine = _routine(_request(persona))
+    band = _band(persona["pain"])
+    assert routine.status is Status.SEE_A_PROFESSIONAL
+    assert routine.urgency == band.urgency
+    assert routine.band.id == band.id
+    assert (routine.sections, routine.activity, routine.estimated_seconds) == ((), None, 0)
+    assert band.urgency is not None
+    assert RULES.urgency[band.urgency] in routine.advice
+    assert band.advice in routine.advice
+
+
+@PROPERTY
+@given(READY)
+def test_no_item_loads_the_forefoot_more_than_the_band_allows(persona: dict[str, Any]) -> None:
+    """Every item's forefoot load is at most the pain band's (no heel raises at pain 4-6)."""
+    band = _band(persona["pain"])
+    routine = _routine(_request(persona))
+    assert routine.band.id == band.id
+    for planned in _items(routine):
+        assert LOAD_ORDER.index(planned.item.forefoot_load) <= LOAD_ORDER.index(
+            band.max_forefoot_load
+        )
+
+
+@PROPERTY
+@given(FEEDBACK_ONLY)
+def test_a_feedback_only_band_keeps_a_fresh_request_at_its_start(persona: dict[str, Any]) -> None:
+    """At pain 4-6 doses rise only as feedback earns: with nothing earned, all 12 weeks are
+    week 1, and nothing loads the forefoot highly."""
+    weeks = _weeks(persona)
+    doses = [[(p.item.id, p.rung) for p in _items(routine)] for routine in weeks]
+    assert doses == [doses[0]] * WEEKS
+    assert all(p.item.forefoot_load != "high" for p in _items(weeks[0]))
+
+
+@PROPERTY
+@given(personas(ANY_PAIN))
+def test_the_band_is_the_pains_or_the_unknown_band(persona: dict[str, Any]) -> None:
+    """A pain score picks its band; no score picks the content's unknown band, says it was
+    assumed, and carries the unknown-pain advice."""
+    routine = _routine(_request(persona))
+    assert routine.band.id == _band(persona["pain"]).id
+    assert routine.band_assumed is (persona["pain"] is None)
+    if persona["pain"] is None:
+        assert routine.band.id == RULES.pain.unknown_band
+        assert RULES.pain.unknown_advice in routine.advice
+    else:
+        assert RULES.pain.unknown_advice not in routine.advice
+
+
+@PROPERTY
+@given(SCHEDULED)
+def test_a_scheduled_band_climbs_a_step_exactly_when_the_schedule_says(
+    persona: dict[str, Any],
+) -> None:
+    """At pain 0-3 a dose changes from one week to the next exactly when the schedule is due a
+    step (weekly from 3 days a week, every second week below) and the item is below its target."""
+    for week, before, after in _pairs(_weeks(persona)[:PROGRESS_WEEKS]):
+        due = _step_due(week + 1, persona["days_per_week"])
+        climbs = due and not _at_final_target(before, persona["level"])
+        assert (before.rung != after.rung) is climbs, (week, before.item.id, before, after)
+
+
+# ---- 7. screening
+
+
+@PROPERTY
+@given(ANYONE)
+def test_screening_answers_decide_status_urgency_and_advice(persona: dict[str, Any]) -> None:
+    """A yes gives see-a-professional at the highest urgency of the yes questions and the pain
+    band; all no is complete; otherwise incomplete, listing exactly the unanswered questions."""
+    routine = _routine(_request(persona))
+    band = _band(persona["pain"])
+    yes, no = persona["screening"], persona["screening_no"]
+    urgencies = [URGENCY_OF[q] for q in yes] + ([] if band.ready else [band.urgency])
+    if yes:
+        assert routine.screening is Screening.FLAGGED
+    elif len(no) == len(QUESTIONS):
+        assert (routine.screening, routine.unanswered) == (Screening.COMPLETE, ())
+    else:
+        assert routine.screening is Screening.INCOMPLETE
+        assert sorted(routine.unanswered) == sorted(set(QUESTIONS) - set(yes) - set(no))
+        assert len(set(routine.unanswered)) == len(routine.unanswered)
+    if urgencies:
+        highest = max(urgencies, key=lambda u: URGENCY_ORDER.index(str(u)))
+        assert (routine.status, routine.urgency) == (Status.SEE_A_PROFESSIONAL, highest)
+        assert routine.sections == ()
+        assert RULES.urgency[highest] in routine.advice
+    else:
+        assert (routine.status, routine.urgency) == (Status.READY, None)
+        if routine.screening is Screening.INCOMPLETE:
+            assert RULES.incomplete_advice in routine.advice
+        else:
+            assert RULES.incomplete_advice not in routine.advice
+
+
+@PROPERTY
+@given(personas(ANY_PAIN))
+@example(  # severe pain, nothing answered: the answer does not ask for the answers
+    {
+        "minutes": 15,
+        "equipment": ["wall"],
+        "position": "any",
+        "pain": 8,
+        "level": "beginner",
+        "focus": [],
+        "days_per_week": 3,
+        "seed": 0,
+        "screening": [],
+        "screening_no": [],
+    }
+)
+def test_incomplete_screening_always_asks_for_the_answers(persona: dict[str, Any]) -> None:
+    """Whenever a question is unanswered (and none answered yes), the advice asks for the
+    answers (README: incomplete comes "with unanswered and advice to answer"), pain 7-10 too."""
+    incomplete = len(persona["screening_no"]) < len(QUESTIONS)
+    routine = _routine(_request(persona))
+    assert (routine.screening is Screening.INCOMPLETE) is incomplete
+    assert (RULES.incomplete_advice in routine.advice) is incomplete
+
+
+# ---- 8. similar groups
+
+
+@PROPERTY
+@given(READY)
+def test_one_item_per_similar_group_unless_nothing_else_fits(persona: dict[str, Any]) -> None:
+    """No two items share a similar group, stretches included, except a lone exercise that
+    shares one with a stretch because no other exercise fits."""
+    routine = _routine(_request(persona))
+    stretches, exercises = _section(routine, "warm-up"), _section(routine, "exercises")
+    assert _section(routine, "cool-down") == stretches
+    stretch_groups = [p.item.similar for p in stretches if p.item.similar]
+    exercise_groups = [p.item.similar for p in exercises if p.item.similar]
+    assert len(set(stretch_groups)) == len(stretch_groups)
+    assert len(set(exercise_groups)) == len(exercise_groups)
+    shared = set(stretch_groups) & set(exercise_groups)
+    assert not shared or len(exercises) == 1, [p.item.id for p in _items(routine)]
+
+
+# ---- 9. level
+
+
+@PROPERTY
+@given(READY)
+def test_nothing_is_more_than_one_level_above_the_person(persona: dict[str, Any]) -> None:
+    """In no week is an item, or the variation in use, more than one level above the
+    request's level; a beginner starts every item at each range's minimum."""
+    level = persona["level"]
+    weeks = _weeks(persona)
+    for routine in weeks:
+        for planned in _items(routine):
+            assert _allowed(level, planned.item.difficulty)
+            variation = planned.rung.variation
+            assert variation is None or _allowed(level, variation.difficulty), planned
+    if level == "beginner":
+        for planned in _items(weeks[0]):
+            assert planned.rung.variation is None
+            assert _numbers(planned.dose) == _minima(planned.item.dosage)
+
+
+@PROPERTY
+@given(personas(st.none() | st.sampled_from(READY_PAINS), levels=("beginner",)))
+def test_a_higher_level_starts_no_lower_on_any_shared_item(persona: dict[str, Any]) -> None:
+    """For the same item, intermediate starts at least where beginner does, advanced at least
+    where intermediate does: on the harder variation, or at no lower number on the same one."""
+    starts = []
+    for level in LEVEL_ORDER:
+        routine = _routine(_request({**persona, "level": level}))
+        starts.append({p.item.id: p for p in _items(routine)})
+    compared = 0
+    for lower, higher in pairwise(starts):
+        for item_id in lower.keys() & higher.keys():
+            low, high = lower[item_id], higher[item_id]
+            compared += 1
+            if low.rung.variation == high.rung.variation:
+                old, new = _numbers(low.dose), _numbers(high.dose)
+                assert all((new[n] or 0) >= (old[n] or 0) for n in NUMBERS), item_id
+            else:
+                assert low.rung.variation is None, item_id
+                assert high.rung.variation == _harder(high.item)
+    assert compared > 0  # every routine has stretches, and they are the same ones in all levels
+
+
+# ---- 10. feedback
+
+
+@st.composite
+def feedbacks(draw: st.DrawFn) -> Feedback:
+    """Any answer; a third within the limits that allow progress whatever the baseline, a
+    third with pain during high enough to step back but short of see-a-professional."""
+    kind = draw(st.sampled_from(["within-limits", "step-back", "any"]))
+    if kind == "step-back":
+        return Feedback(
+            pain_during=draw(
+                st.integers(
+                    LIMITS.step_back_pain_during.value, LIMITS.see_a_professional_at.value - 1
+                )
+            ),
+            pain_next_day=draw(st.integers(0, LIMITS.see_a_professional_at.value - 1)),
+            effort=draw(st.sampled_from(Effort)),
+            completed=draw(st.booleans()),
+            pain_before=draw(st.none() | st.integers(0, 10)),
+        )
+    if kind == "within-limits":
+        return Feedback(
+            pain_during=draw(st.integers(0, LIMITS.hold_pain_during.value - 1)),
+            pain_next_day=0,
+            effort=draw(st.sampled_from([Effort.EASY, Effort.RIGHT])),
+            completed=True,
+            pain_before=draw(st.none() | st.integers(0, 10)),
+        )
+    return Feedback(
+        pain_during=draw(st.integers(0, 10)),
+        pain_next_day=draw(st.integers(0, 10)),
+        effort=draw(st.sampled_from(Effort)),
+        completed=draw(st.booleans()),
+        pain_before=draw(st.none() | st.integers(0, 10)),
+        screening=tuple(draw(st.lists(st.sampled_from(QUESTIONS), max_size=2, unique=True))),
+    )
+
+
+@st.composite
+def programme_places(draw: st.DrawFn) -> RoutineRequest:
+    """A ready request somewhere in its programme, as feedback may have left it."""
+    persona = draw(READY)
+    request = _request(
+        {
+            **persona,
+            "week": draw(st.sampled_from([1, WEEKS]) | st.integers(1, WEEKS)),
+            "streak": draw(st.integers(0, LIMITS.not_improving_after.value - 1)),
+            "earned": draw(st.integers(0, PROGRESS_WEEKS)),
+            "band": draw(st.none() | st.sampled_from(READY_BANDS)),
+        }
+    )
+    _routine(request)  # rejects a persona no routine can satisfy
+    return request
+
+
+def _expected(request: RoutineRequest, feedback: Feedback) -> tuple[str, set[str], int | None]:
+    """(decision, reason codes, next streak) by the feedback rules of the issue, in order."""
+    if feedback.pain_before is not None:
+        baseline = feedback.pain_before
+    elif request.pain is not None:
+        baseline = request.pain
+    else:
+        baseline = LIMITS.default_baseline.value
+    during, next_day = feedback.pain_during, feedback.pain_next_day
+    too_high = LIMITS.see_a_professional_at.value
+    if feedback.screening or during >= too_high or next_day >= too_high:
+        codes = set()
+        if feedback.screening:
+            codes.add("red-flag")
+        if during >= too_high or next_day >= too_high:
+            codes.add("pain-too-high")
+        return "see-a-professional", codes, None
+    step_back = set()
+    if during >= LIMITS.step_back_pain_during.value:
+        step_back.add("pain-during-high")
+    if next_day > baseline + LIMITS.step_back_next_day_rise.value:
+        step_back.add("pain-next-day-rose")
+    hold = set()
+    if during >= LIMITS.hold_pain_during.value:
+        hold.add("pain-during-moderate")
+    if next_day > baseline + LIMITS.hold_next_day_rise.value:
+        hold.add("pain-next-day-above-baseline")
+    if feedback.effort == "hard":
+        hold.add("effort-hard")
+    if not feedback.completed:
+        hold.add("not-completed")
+    if step_back or hold:
+        streak = request.streak + 1
+        codes = step_back or hold
+        if streak >= LIMITS.not_improving_after.value:
+            return "see-a-professional", {*codes, "not-improving"}, None
+        return ("step-back" if step_back else "hold"), codes, streak
+    # Within limits resets the streak, also at the last week, where there is no week to go to.
+    if request.week == WEEKS:
+        return "hold", {"programme-complete"}, 0
+    return "progress", {"within-limits"}, 0
+
+
+@QUICK
+@given(programme_places(), feedbacks())
+def test_feedback_decides_by_the_first_matching_rule(
+    request: RoutineRequest, feedback: Feedback
+) -> None:
+    """decide() gives the decision, reasons, next week, band and streak the rules give, and the
+    next request keeps the person's answers and makes a ready routine."""
+    decision, codes, streak = _expected(request, feedback)
+    outcome = decide(RELEASE, request, feedback)
+    assert outcome.decision == decision
+    given_codes = {code for code, _ in outcome.reasons}
+    if decision == "progress" and "time-limit" in given_codes:
+        # A progress the time cannot hold: true only if next week's doses stay as they are.
+        assert outcome.next is not None
+        this, following = (
+            generate_routine(RELEASE, request),
+            generate_routine(RELEASE, outcome.next),
+        )
+        assert [p.rung for p in _items(following)] == [p.rung for p in _items(this)]
+        given_codes.discard("time-limit")
+    assert given_codes == codes
+    assert all(text == LIMITS.reasons[code] for code, text in outcome.reasons)
+    following = outcome.next
+    if decision == "see-a-professional":
+        assert following is None
+    else:
+        assert following is not None
+        weeks = {"progress": request.week + 1, "hold": request.week}
+        assert following.week == weeks.get(decision, max(1, request.week - 1))
+        assert following.band == (
+            LIMITS.step_back_band if decision == "step-back" else request.band
+        )
+        assert following.streak == streak
+        kept = ("minutes", "equipment", "position", "pain", "level", "focus", "exclude")
+        kept += ("days_per_week", "screening", "seed")
+        assert [getattr(following, f) for f in kept] == [getattr(request, f) for f in kept]
+        assert set(following.screening_no) >= {*request.screening_no, *feedback.screening_no}
+        assert generate_routine(RELEASE, following).status is Status.READY
+
+
+WITHIN_LIMITS = Feedback(pain_during=0, pain_next_day=0, effort=Effort.RIGHT, completed=True)
+NOT_PROGRESS = st.sampled_from(
+    [
+        Feedback(pain_during=4, pain_next_day=0, effort=Effort.RIGHT, completed=True),
+        Feedback(pain_during=6, pain_next_day=0, effort=Effort.EASY, completed=True),
+        Feedback(pain_during=0, pain_next_day=0, effort=Effort.HARD, completed=True),
+        Feedback(pain_during=0, pain_next_day=0, effort=Effort.RIGHT, completed=False),
+    ]
+)
+
+
+@QUICK
+@given(READY, st.lists(st.just(WITHIN_LIMITS) | NOT_PROGRESS, min_size=1, max_size=7))
+def test_the_third_answer_in_a_row_that_is_not_progress_is_not_improving(
+    persona: dict[str, Any], answers: list[Feedback]
+) -> None:
+    """Fed back in turn from week 1, answers that are not progress count up in next.streak,
+    progress resets it, and the one that brings it to 3 gives see-a-professional."""
+    request = _request(persona)
+    _routine(request)  # rejects a persona no routine can satisfy
+    in_a_row = 0
+    for feedback in answers:
+        outcome = decide(RELEASE, request, feedback)
+        in_a_row = 0 if feedback is WITHIN_LIMITS else in_a_row + 1
+        if in_a_row == LIMITS.not_improving_after.value:
+            assert outcome.decision is Decision.SEE_A_PROFESSIONAL
+            assert "not-improving" in {code for code, _ in outcome.reasons}
+            assert outcome.next is None
+            break
+        expected = {Decision.PROGRESS} if in_a_row == 0 else {Decision.HOLD, Decision.STEP_BACK}
+        assert outcome.decision in expected
+        assert outcome.next is not None
+        assert outcome.next.streak == in_a_row
+        request = outcome.next
+
+
+# ---- 11. dose ladders
+
+
+def _check_ladder(dosage: Dosage, steps: tuple[Dose, ...]) -> None:
+    assert _numbers(steps[0]) == _minima(dosage)
+    assert _numbers(steps[-1]) == _maxima(dosage)
+    for before, after in pairwise(steps):
+        assert _numbers(before) != _numbers(after)
+        assert _never_falls(before, after), (before, after)
+        assert _rise_is_bounded(before, after, dosage), (before, after)
+
+
+@pytest.mark.parametrize(
+    "dosage",
+    [
+        pytest.param(dosage, id=f"{item.id}{'-' + name if name else ''}")
+        for item in ITEMS
+        for name, dosage in [
+            ("", item.dosage),
+            *((v.id or v.name, v.dosage) for v in item.variations if v.dosage is not None),
+        ]
+    ],
+)
+def test_every_ladder_in_the_content_climbs_from_min_to_max_in_bounded_steps(
+    dosage: Dosage,
+) -> None:
+    """Each content dosage's ladder starts at every range's min, ends at every max, never lets
+    a number fall and rises each step by at most 25% or one rep or 5 seconds."""
+    _check_ladder(dosage, ladder(dosage))
 
 
 @st.composite
 def dosages(draw: st.DrawFn) -> Dosage:
-    """Any dosage FORMAT.md allows: ranges 1 <= min <= max, hold only with reps."""
+    """Any dosage FORMAT.md allows: ranges 1 <= min <= max, reps or duration, hold with reps."""
 
     def span(high: int) -> Range:
         low = draw(st.integers(1, high))
         return Range(low, draw(st.integers(low, high)), Basis.DEFAULT)
 
     with_reps = draw(st.booleans())
-    work = span(30) if with_reps else span(300)
-    hold = span(60) if with_reps and draw(st.booleans()) else None
     return Dosage(
-        sets=span(5),
-        reps=work if with_reps else None,
-        hold_seconds=hold,
-        duration_seconds=None if with_reps else work,
+        sets=span(4),
+        reps=span(30) if with_reps else None,
+        hold_seconds=span(60) if with_reps and draw(st.booleans()) else None,
+        duration_seconds=None if with_reps else span(180),
         seconds_per_rep=Value(draw(st.integers(1, 10)), Basis.DEFAULT) if with_reps else None,
         rest_seconds=Value(draw(st.integers(0, 60)), Basis.DEFAULT),
         per_side=Value(draw(st.booleans()), Basis.DEFAULT),
     )
 
 
-# ---- independent helpers
-
-
-def _failures(item: Item, request: RoutineRequest) -> set[str]:
-    """Every hard constraint the item fails, named by the request field."""
-    failed = set()
-    if not item.fits(frozenset(request.equipment)):
-        failed.add("equipment")
-    if request.position is not PositionChoice.ANY and item.position.value != request.position:
-        failed.add("position")
-    if item.id in request.exclude:
-        failed.add("exclude")
-    if request.pain is not None and request.pain >= HIGH_PAIN and item.forefoot_load != Load.LOW:
-        failed.add("pain")
-    if LEVELS.index(item.difficulty.value) > LEVELS.index(request.level.value) + 1:
-        failed.add("level")
-    return failed
-
-
-def _seconds(dose: Dose) -> int:
-    """A dose's time, computed here from the numbers rather than by Dose.seconds."""
-    sides = 2 if dose.per_side else 1
-    if dose.reps:
-        assert dose.seconds_per_rep is not None
-        per_set = dose.reps * (dose.seconds_per_rep + (dose.hold_seconds or 0))
-    else:
-        assert dose.duration_seconds is not None
-        per_set = dose.duration_seconds
-    return dose.sets * sides * per_set + (dose.sets - 1) * dose.rest_seconds
-
-
-def _outcome(release: Release, request: RoutineRequest) -> Routine | RoutineError:
+@QUICK
+@given(dosages())
+def test_any_ladder_climbs_from_min_to_max_in_bounded_steps(dosage: Dosage) -> None:
+    """For any dosage whose sets can rise within 25% (others are refused), the ladder starts at
+    the mins, ends at the maxes, never falls, and each step is bounded."""
     try:
-        return generate_routine(release, request)
-    except RoutineError as error:
-        return error
+        steps = ladder(dosage)
+    except LadderError:
+        assert dosage.sets.min < dosage.sets.max  # only adding a set can be too steep
+        reject()
+    _check_ladder(dosage, steps)
 
 
-def _ready(release: Release, request: RoutineRequest) -> Routine | None:
-    """The routine when it is ready; None for a red flag or a (separately checked) error."""
-    outcome = _outcome(release, request)
-    if isinstance(outcome, RoutineError) or outcome.status is not Status.READY:
-        return None
-    return outcome
+# ---- ids
 
 
-def _ids(routine: Routine) -> list[list[str]]:
-    return [[planned.item.id for planned in section.items] for section in routine.sections]
-
-
-def _sign(payload: bytes) -> str:
-    """A token as the id format describes it, built here: prefix, payload and a 12-byte MAC."""
-    mac = hmac.new(KEY, payload, hashlib.sha256).digest()[:12]
-    return ".".join(
-        ["r1", *(base64.urlsafe_b64encode(part).rstrip(b"=").decode() for part in (payload, mac))]
-    )
-
-
-def _hmac_block(key: bytes) -> bytes:
-    """HMAC's effective key: long keys are hashed, short ones padded with zero bytes."""
-    return (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
-
-
-def _check_ladder(
-    steps: tuple[Dose, ...],
-    sets: tuple[int, int],
-    work: tuple[int, int],
-    hold: tuple[int, int] | None,
-    with_reps: bool,
-) -> None:
-    def numbers(dose: Dose) -> tuple[int, int | None, int | None]:
-        return dose.sets, dose.reps if with_reps else dose.duration_seconds, dose.hold_seconds
-
-    assert numbers(steps[0]) == (sets[0], work[0], hold[0] if hold else None)
-    assert numbers(steps[-1]) == (sets[1], work[1], hold[1] if hold else None)
-    for dose in steps:
-        count, amount, held = numbers(dose)
-        assert sets[0] <= count <= sets[1]
-        assert amount is not None
-        assert work[0] <= amount <= work[1]
-        assert (dose.duration_seconds if with_reps else dose.reps) is None
-        assert (held is None) if hold is None else (held is not None and hold[0] <= held <= hold[1])
-        assert dose.seconds == _seconds(dose)
-        fixed = (dose.seconds_per_rep, dose.rest_seconds, dose.per_side)
-        assert fixed == (steps[0].seconds_per_rep, steps[0].rest_seconds, steps[0].per_side)
-    for before, after in pairwise(steps):
-        assert _seconds(after) >= _seconds(before)
-        (sets0, work0, hold0), (sets1, work1, hold1) = numbers(before), numbers(after)
-        assert work0 is not None
-        assert work1 is not None
-        if sets1 == sets0:  # exactly one of work and hold rises
-            work_up = work1 > work0 and hold1 == hold0
-            hold_up = work1 == work0 and hold0 is not None and hold1 is not None and hold1 > hold0
-            assert work_up or hold_up, (before, after)
-        else:  # a set is added; the reps (or duration) may fall back, the total never does
-            assert sets1 == sets0 + 1, (before, after)
-            assert hold1 == hold0, (before, after)
-            assert work1 <= work0, (before, after)
-            assert sets1 * work1 >= sets0 * work0, (before, after)
-
-
-# ---- 0. errors
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_a_routine_error_is_justified(release: Release, request: RoutineRequest) -> None:
-    """An error comes only when no stretch passes the constraints or none fits twice in time."""
-    outcome = _outcome(release, request)
-    if not isinstance(outcome, RoutineError):
-        return
-    assert not request.screening, "a red flag always gives a see-a-professional routine"
-    eligible = [item for item in release.stretches if not _failures(item, request)]
-    if eligible:
-        assert outcome.fields == ("minutes",)
-        budget = request.minutes * 60
-        assert all(2 * ladder(item.dosage)[0].seconds > budget for item in eligible)
-    else:
-        failed = set().union(*(_failures(item, request) for item in release.stretches))
-        assert set(outcome.fields) <= failed <= CONSTRAINT_FIELDS
-
-
-# ---- 1. budget
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_routine_keeps_to_the_budget_and_its_doses_add_up(
-    release: Release, request: RoutineRequest
-) -> None:
-    """The estimate is the sum of the sections' doses, each timed right, within the minutes."""
-    routine = _ready(release, request)
-    if routine is None:
-        return
-    planned = [item for section in routine.sections for item in section.items]
-    for item in planned:
-        assert item.dose.seconds == _seconds(item.dose)
-    assert routine.estimated_seconds == sum(_seconds(item.dose) for item in planned)
-    assert routine.estimated_seconds <= request.minutes * 60
-
-
-# ---- 2. constraints
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_every_item_meets_the_hard_constraints(release: Release, request: RoutineRequest) -> None:
-    """Equipment, position, exclusions, pain and level hold for every item in every section."""
-    routine = _ready(release, request)
-    if routine is None:
-        return
-    for section in routine.sections:
-        for planned in section.items:
-            assert not _failures(planned.item, request), (section.name, planned.item.id)
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_sections_hold_the_right_kind_and_no_exercise_twice(
-    release: Release, request: RoutineRequest
-) -> None:
-    """Exercises hold distinct exercises; warm-up and cool-down hold only stretches."""
-    routine = _ready(release, request)
-    if routine is None:
-        return
-    warm_up, exercises, cool_down = routine.sections
-    exercise_ids = [planned.item.id for planned in exercises.items]
-    assert len(exercise_ids) == len(set(exercise_ids))
-    assert all(planned.item.kind is Kind.EXERCISE for planned in exercises.items)
-    assert set(exercise_ids) <= set(EXERCISES)
-    for section in (warm_up, cool_down):
-        assert all(planned.item.kind is Kind.STRETCH for planned in section.items)
-        assert {planned.item.id for planned in section.items} <= set(STRETCHES)
-
-
-# ---- 3. sections
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_a_ready_routine_has_three_named_sections_with_stretches(
-    release: Release, request: RoutineRequest
-) -> None:
-    """Warm-up, exercises and cool-down in that order; the stretch sections are never empty."""
-    routine = _ready(release, request)
-    if routine is None:
-        return
-    assert tuple(section.name for section in routine.sections) == SECTION_NAMES
-    assert routine.sections[0].items
-    assert routine.sections[2].items
-
-
-# ---- 4. red flags
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_a_red_flag_means_see_a_professional_and_only_then(
-    release: Release, request: RoutineRequest
-) -> None:
-    """A yes gives no exercises and the flagged questions as reasons; no yes gives a ready one."""
-    if request.screening:
-        routine = generate_routine(release, request)  # a red flag never fails
-        assert routine.status is Status.SEE_A_PROFESSIONAL
-        assert routine.sections == ()
-        assert routine.progression == ()
-        assert [question.id for question in routine.reasons] == [
-            question for question in SCREENING if question in request.screening
-        ]
-        assert routine.advice
-        assert all(routine.advice)
-        return
-    outcome = _outcome(release, request)
-    if isinstance(outcome, RoutineError):
-        return
-    assert outcome.status is Status.READY
-    assert outcome.reasons == ()
-
-
-# ---- 5. determinism
-
-
-@PROPERTY
-@given(inputs=RAW_REQUESTS)
-def test_same_inputs_give_the_same_routine(release: Release, inputs: dict[str, Any]) -> None:
-    """Generating twice, or from the same inputs reordered and repeated, gives equal results."""
-    request = RoutineRequest.build(**inputs)
-    shuffled = dict(
-        inputs, position=PositionChoice(inputs["position"]), level=Difficulty(inputs["level"])
-    )
-    for name in ("equipment", "focus", "exclude", "screening"):
-        shuffled[name] = [*reversed(inputs[name]), *inputs[name]]
-    again = RoutineRequest.build(**shuffled)
-    assert again == request
-    outcomes = [_outcome(release, request), _outcome(release, request), _outcome(release, again)]
-    errors = [outcome for outcome in outcomes if isinstance(outcome, RoutineError)]
-    if errors:
-        assert len(errors) == len(outcomes)
-        assert len({(error.fields, str(error)) for error in errors}) == 1
-    else:
-        assert outcomes[0] == outcomes[1] == outcomes[2]
-
-
-# ---- 6. routine ids
-
-
-@FUZZ
-@given(request=REQUESTS, version=st.just("1.0.0") | _texts(CHARS, max_size=20))
-def test_routine_id_round_trips(request: RoutineRequest, version: str) -> None:
-    """Decoding an encoded request gives back the same version and request."""
-    token = encode_routine_id(request, version, KEY)
-    assert set(token) <= set(URLSAFE + ".")
-    assert decode_routine_id(token, KEY) == (version, request)
-
-
-@FUZZ
-@given(
-    request=REQUESTS,
-    key=st.binary(max_size=80).filter(lambda k: _hmac_block(k) != _hmac_block(KEY)),
-)
-def test_routine_id_needs_its_key(request: RoutineRequest, key: bytes) -> None:
-    """A token checked with another key is refused with RoutineIdError."""
-    # HMAC itself treats keys differing only by trailing zero bytes as one key: filtered out.
-    token = encode_routine_id(request, "1.0.0", KEY)
-    with pytest.raises(RoutineIdError):
-        decode_routine_id(token, key)
-
-
-def _changed(request: RoutineRequest, index: int, char: str) -> str:
-    """The request's token with the character at index (modulo its length) replaced by char."""
-    token = encode_routine_id(request, "1.0.0", KEY)
-    index %= len(token)
-    assume(token[index] != char)
-    return token[:index] + char + token[index + 1 :]
-
-
-@FUZZ
-@given(request=REQUESTS, index=st.integers(0, 10_000), char=CHARS)
-def test_a_changed_routine_id_raises_nothing_but_routine_id_error(
-    request: RoutineRequest, index: int, char: str
-) -> None:
-    """A one-character change either is refused with RoutineIdError or decodes; it never crashes."""
-    with contextlib.suppress(RoutineIdError):
-        decode_routine_id(_changed(request, index, char), KEY)
-
-
-# base64.urlsafe_b64decode is lenient: it accepts '+' and '/' for '-' and '_', and ignores the
-# unused low bits of a segment's last character, so without a check of the canonical spelling
-# a one-character change could leave the payload and MAC bytes unchanged. Two such changes,
-# found by this test before decode_routine_id checked the spelling:
-#   RoutineRequest.build(seed=2): token ...LDEsMyxbXSwyXQ.ChIkPhXL__IyMjcJ, '_' at 90 -> '/'
-#   RoutineRequest.build(): payload ends ...LDEsMyxbXSwwXQ, its last 'Q' -> 'R' (any of Q..f)
-# Random search alone seldom hits these (it needs that position and a sibling character), so
-# the two examples pin them.
-@FUZZ
-@example(request=RoutineRequest.build(seed=2), index=90, char="/")
-@example(
-    request=RoutineRequest.build(),
-    index=encode_routine_id(RoutineRequest.build(), "1.0.0", KEY).rindex(".") - 1,
-    char="R",
-)
-@given(request=REQUESTS, index=st.integers(0, 10_000), char=CHARS)
-def test_a_changed_routine_id_is_refused(request: RoutineRequest, index: int, char: str) -> None:
-    """Any one-character change in a token is refused with RoutineIdError."""
-    with pytest.raises(RoutineIdError):
-        decode_routine_id(_changed(request, index, char), KEY)
-
-
-@FUZZ
-@given(text=_texts(CHARS) | _texts(st.sampled_from(URLSAFE + ".")).map(lambda text: "r1." + text))
-def test_arbitrary_text_is_not_a_routine_id(text: str) -> None:
-    """Any text that is not a signed token raises RoutineIdError."""
-    with pytest.raises(RoutineIdError):
-        decode_routine_id(text, KEY)
-
-
-@FUZZ
-@given(payload=JSON_VALUES.map(lambda value: json.dumps(value).encode()) | st.binary())
-def test_a_signed_garbage_payload_raises_routine_id_error(payload: bytes) -> None:
-    """A correctly signed token whose payload is not a request raises RoutineIdError."""
-    with pytest.raises(RoutineIdError):
-        decode_routine_id(_sign(payload), KEY)
-
-
-@FUZZ
-@given(request=REQUESTS, index=st.integers(0, 13), value=JSON_VALUES)
-def test_a_signed_near_request_decodes_or_raises_routine_id_error(
-    request: RoutineRequest, index: int, value: Any
-) -> None:
-    """A signed request list with one field replaced (or added) decodes or raises RoutineIdError."""
-    token = encode_routine_id(request, "1.0.0", KEY)
-    fields = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
-    fields[index : index + 1] = [value]
-    try:
-        version, decoded = decode_routine_id(_sign(json.dumps(fields).encode()), KEY)
-    except RoutineIdError:
-        return
-    assert isinstance(version, str)
-    assert isinstance(decoded, RoutineRequest)
-    assert decode_routine_id(encode_routine_id(decoded, version, KEY), KEY) == (version, decoded)
-
-
-# json.loads of a deeply nested payload raises RecursionError, which decode_routine_id turns
-# into RoutineIdError (found by this test). The payload must
-# carry a valid MAC, but the MAC's key defaults to a public constant (service/config.py), so
-# any client can send one: '[' * 1500 signed with the default key fits the 2048-character limit.
-def test_a_deeply_nested_signed_payload_raises_routine_id_error() -> None:
-    """A signed payload nested too deep for json.loads still raises RoutineIdError."""
-    token = _sign(b"[" * 1500)
-    assert len(token) <= 2048
-    with pytest.raises(RoutineIdError):
-        decode_routine_id(token, KEY)
-
-
-# ---- 7. budget use
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_a_short_routine_has_nothing_more_that_fits(
-    release: Release, request: RoutineRequest
-) -> None:
-    """Under 70% of the time, every eligible exercise is in, or none left fits at its gentlest."""
-    routine = _ready(release, request)
-    if routine is None:
-        return
-    budget = request.minutes * 60
-    if routine.estimated_seconds >= MIN_BUDGET_USE * budget:
-        return
-    chosen = {planned.item.id for planned in routine.sections[1].items}
-    outside = [
-        item for item in release.exercises if not _failures(item, request) and item.id not in chosen
+@QUICK
+@given(programme_places())
+def test_ids_round_trip_and_hide_the_answers(request: RoutineRequest) -> None:
+    """An id decodes to the release and request it was made from, and no screening id or level
+    is readable in it, even base64-decoded."""
+    routine_id = encode_routine_id(request, RELEASE.version, KEYS)
+    assert decode_routine_id(routine_id, KEYS) == (RELEASE.version, request)
+    token = routine_id.split(".")[-1]
+    readable = [routine_id.encode()] + [
+        base64.urlsafe_b64decode(token[skip:] + "=" * (-len(token[skip:]) % 4))
+        for skip in range(4)
+        if len(token[skip:]) % 4 != 1
     ]
-    left = budget - routine.estimated_seconds
-    assert all(ladder(item.dosage)[0].seconds > left for item in outside), [
-        item.id for item in outside
-    ]
-
-
-# ---- 8. dosage
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_no_dose_is_above_the_prescription(release: Release, request: RoutineRequest) -> None:
-    """Each item sits at or below its prescribed ladder step, with that step's dose."""
-    routine = _ready(release, request)
-    if routine is None:
-        return
-    for section in routine.sections:
-        for planned in section.items:
-            steps = ladder(planned.item.dosage)
-            assert 0 <= planned.step <= prescribed_step(len(steps), request)
-            assert planned.dose == steps[planned.step]
-            if request.pain is not None and request.pain >= HIGH_PAIN:
-                assert planned.step == 0
-
-
-@PROPERTY
-@given(request=REQUESTS, steps=st.integers(1, 40))
-def test_the_prescription_stays_on_the_ladder_and_rises_with_the_weeks(
-    request: RoutineRequest, steps: int
-) -> None:
-    """The prescribed step is on the ladder, never falls with the week, and is 0 at high pain."""
-    step = prescribed_step(steps, request)
-    assert 0 <= step < steps
-    if request.week < WEEKS[1]:
-        later = prescribed_step(steps, replace(request, week=request.week + 1))
-        assert step <= later <= step + 1
-    if request.pain is not None and request.pain >= HIGH_PAIN:
-        assert step == 0
-
-
-# ---- 9. progression outline
-
-
-@PROPERTY
-@given(request=REQUESTS)
-def test_the_outline_rises_at_most_one_step_a_week(
-    release: Release, request: RoutineRequest
-) -> None:
-    """Outline weeks follow on up to week 12; each item rises 0 or 1 step per step gained."""
-    outcome = _outcome(release, request)
-    if isinstance(outcome, RoutineError):
-        return
-    high_pain = request.pain is not None and request.pain >= HIGH_PAIN
-    if outcome.status is not Status.READY or high_pain:
-        assert outcome.progression == ()
-        return
-    assert len(outcome.progression) == min(OUTLINE_WEEKS, WEEKS[1] - request.week)
-    current: dict[str, tuple[int, int]] = {}  # item id -> (week, step)
-    for section in outcome.sections:
-        for planned in section.items:
-            current.setdefault(planned.item.id, (request.week, planned.step))
-    for outline in outcome.progression:
-        assert [planned.item.id for planned in outline.items] == list(current)
-        for planned in outline.items:
-            week, step = current[planned.item.id]
-            assert outline.week == week + 1 <= WEEKS[1]
-            gained = progression_steps(outline.week, request.days_per_week) - progression_steps(
-                week, request.days_per_week
-            )
-            assert step <= planned.step <= step + min(gained, 1)
-            steps = ladder(planned.item.dosage)
-            assert planned.dose == steps[planned.step]
-            assert planned.step <= prescribed_step(len(steps), replace(request, week=outline.week))
-            current[planned.item.id] = (outline.week, planned.step)
-
-
-# ---- 10. ladders
-
-
-@pytest.mark.parametrize("item_id", list(RAW_ITEMS))
-def test_ladder_climbs_from_every_minimum_to_every_maximum(release: Release, item_id: str) -> None:
-    """A release item's ladder runs from its ranges' minimums to maximums, one number a step."""
-    item = release.find(Kind.EXERCISE, item_id) or release.find(Kind.STRETCH, item_id)
-    assert isinstance(item, Item)
-    spec = RAW_ITEMS[item_id]["dosage"]
-    work = spec["reps"] or spec["duration_seconds"]
-    hold = spec["hold_seconds"]
-    _check_ladder(
-        ladder(item.dosage),
-        sets=(spec["sets"]["min"], spec["sets"]["max"]),
-        work=(work["min"], work["max"]),
-        hold=(hold["min"], hold["max"]) if hold else None,
-        with_reps=spec["reps"] is not None,
-    )
-    per_rep = spec["seconds_per_rep"]["value"] if spec["seconds_per_rep"] else None
-    for dose in ladder(item.dosage):
-        assert dose.seconds_per_rep == per_rep
-        assert dose.rest_seconds == spec["rest_seconds"]["value"]
-        assert dose.per_side is spec["per_side"]["value"]
-
-
-@FUZZ
-@given(dosage=dosages())
-def test_ladder_climbs_for_any_valid_dosage(dosage: Dosage) -> None:
-    """The same ladder rules hold for any dosage the content format allows."""
-    work = dosage.reps or dosage.duration_seconds
-    assert work is not None
-    hold = dosage.hold_seconds
-    _check_ladder(
-        ladder(dosage),
-        sets=(dosage.sets.min, dosage.sets.max),
-        work=(work.min, work.max),
-        hold=(hold.min, hold.max) if hold else None,
-        with_reps=dosage.reps is not None,
-    )
-
-
-# ---- 11. seed
-
-
-def test_the_seed_varies_the_choice_among_equal_options(release: Release) -> None:
-    """With all equipment but too little time for everything, seeds pick different items."""
-    # From 15 minutes on this request fits the whole catalogue, leaving the seed nothing to pick.
-    request = RoutineRequest.build(minutes=10, equipment=EQUIPMENT)
-    first = _ids(generate_routine(release, request))
-    assert len(first[1]) < len(EXERCISES)
-    others = [_ids(generate_routine(release, replace(request, seed=seed))) for seed in range(1, 20)]
-    assert any(other != first for other in others)
-
-
-@PROPERTY
-@given(request=REQUESTS, seed=st.integers(*SEED))
-def test_the_seed_never_changes_the_status(
-    release: Release, request: RoutineRequest, seed: int
-) -> None:
-    """Changing only the seed keeps the status, or the error and its fields."""
-    outcomes = [_outcome(release, request), _outcome(release, replace(request, seed=seed))]
-    kinds = [
-        outcome.fields if isinstance(outcome, RoutineError) else outcome.status
-        for outcome in outcomes
-    ]
-    assert kinds[0] == kinds[1]
+    for text in readable:
+        for secret in [*QUESTIONS, *LEVEL_ORDER]:
+            assert secret.encode() not in text

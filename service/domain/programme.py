@@ -154,7 +154,8 @@ def start(level: Difficulty, length: int) -> int:
 def scheduled_steps(rules: ProgrammeRules, week: int, days_per_week: int) -> int:
     """Steps the weekly schedule has climbed by this week, held after the progress weeks.
 
-    One step a week from `full_rate_days_per_week` days a week, one every two weeks below.
+    One step a week from `full_rate_days_per_week` days a week, one every two weeks below;
+    either way the doses hold from the last progress week on.
     """
-    climbed = week - 1 if days_per_week >= rules.full_rate_days_per_week.value else (week - 1) // 2
-    return min(climbed, rules.progress_weeks.value - 1)
+    weeks = min(week, rules.progress_weeks.value) - 1  # the climb ends with the progress weeks
+    return weeks if days_per_week >= rules.full_rate_days_per_week.value else weeks // 2

@@ -369,7 +369,16 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
             sections=(),
             activity=None,
             precautions=(),
-            advice=tuple(dict.fromkeys((rules.urgency[urgency], *(r.advice for r in reasons)))),
+            advice=tuple(
+                dict.fromkeys(
+                    (
+                        rules.urgency[urgency],
+                        *(reason.advice for reason in reasons),
+                        # An unanswered question may be more urgent than what was answered.
+                        *((rules.incomplete_advice,) if unanswered else ()),
+                    )
+                )
+            ),
             see_also=see_also,
             reasons=tuple(reasons),
         )
