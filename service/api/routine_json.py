@@ -137,6 +137,7 @@ def present(routine: Routine, release: Release, keys: IdKeys) -> dict[str, Any]:
                 "items": [_activity(routine.activity, version)],
             }
         )
+    seconds = routine.estimated_seconds  # adds up every section: once
     answers = dict.fromkeys(request.screening, True) | dict.fromkeys(request.screening_no, False)
     band = routine.band
     return {
@@ -145,8 +146,8 @@ def present(routine: Routine, release: Release, keys: IdKeys) -> dict[str, Any]:
         "status": routine.status.value,
         "urgency": None if routine.urgency is None else routine.urgency.value,
         "week": request.week,
-        "estimated_minutes": routine.estimated_minutes,
-        "estimated_seconds": routine.estimated_seconds,
+        "estimated_minutes": -(-seconds // 60),
+        "estimated_seconds": seconds,
         "request": {
             "minutes": request.minutes,
             "equipment": list(request.equipment),

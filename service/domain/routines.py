@@ -526,18 +526,11 @@ def _plan(release: Release, key: _PlanKey) -> _Plan:
     budget = key.minutes * 60
     # Where only feedback raises doses, leave room for a third of the climb it may earn.
     sized = climb if key.progression is Progression.SCHEDULE else climb // 3
-    stretches = [
-        _chosen(item, key.level, sized)
-        for item in release.stretches
-        if _failed_constraint(item, key) is None
-    ]
+    eligible = _eligible(release, replace(key, minutes=0, focus=(), seed=0))
+    stretches = [_chosen(item, key.level, sized) for item in eligible.stretches]
     if not stretches:
         _no_stretch(release.stretches, key)
-    exercises = [
-        _chosen(item, key.level, sized)
-        for item in release.exercises
-        if _failed_constraint(item, key) is None
-    ]
+    exercises = [_chosen(item, key.level, sized) for item in eligible.exercises]
     warm = _pick_stretches(stretches, key, budget, {c.item.similar for c in exercises})
     groups = {choice.item.similar for choice in warm if choice.item.similar}
     left = budget - 2 * sum(choice.peak for choice in warm)
@@ -565,6 +558,22 @@ def _plan(release: Release, key: _PlanKey) -> _Plan:
         ),
         activity=PlannedActivity(activity, minutes) if minutes else None,
         max_stage=max_stage,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Eligible:
+    stretches: tuple[Item, ...]
+    exercises: tuple[Item, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _eligible(release: Release, key: _PlanKey) -> _Eligible:
+    """The items that meet every constraint, in content order; the same for any minutes,
+    focus or seed, which the key given here leaves at one value."""
+    return _Eligible(
+        tuple(item for item in release.stretches if _failed_constraint(item, key) is None),
+        tuple(item for item in release.exercises if _failed_constraint(item, key) is None),
     )
 
 
