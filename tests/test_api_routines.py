@@ -524,3 +524,54 @@ def test_a_step_back_never_adds_an_item(client: FlaskClient) -> None:
         assert answer["decision"] == "step-back"
         before = {item["id"] for item in _items(routine)}
         assert {item["id"] for item in _items(answer["next"])} <= before
+
+
+def test_focus_puts_its_exercises_first(client: FlaskClient) -> None:
+    """Asking for balance or for strength changes which exercise comes first, by its content."""
+    request = {"pain": 2, "equipment": ["towel", "wall"], "minutes": 20}
+    orders = {}
+    for focus in ("balance", "strength"):
+        exercises = next(
+            section["items"]
+            for section in client.post("/routines", json=request | {"focus": [focus]}).json[
+                "sections"
+            ]
+            if section["name"] == "exercises"
+        )
+        assert focus in ITEMS[exercises[0]["id"]]["focus"]
+        orders[focus] = [item["id"] for item in exercises]
+    assert orders["balance"] != orders["strength"]
+
+
+def test_level_raises_the_start_and_opens_the_harder_variation(client: FlaskClient) -> None:
+    """Intermediate starts higher than beginner, and only it reaches an advanced variation."""
+    harder = {
+        variation["id"]
+        for item in ITEMS.values()
+        for variation in item["variations"]
+        if variation.get("difficulty") == "advanced"
+    }
+    assert harder
+    request = {"pain": 2, "equipment": ["towel", "wall"], "minutes": 30}
+    seen: dict[str, set[str]] = {}
+    first: dict[str, dict[str, int]] = {}
+    for level in ("beginner", "intermediate"):
+        routine = client.post("/routines", json=request | {"level": level}).json
+        programme = client.get(f"/routines/{routine['id']}/programme").json["weeks"]
+        seen[level] = {
+            item["variation"]["id"]
+            for week in programme
+            for item in _items(week)
+            if item.get("variation")
+        }
+        first[level] = {
+            item["id"]: item["estimated_seconds"]
+            for item in _items(routine)
+            if item["kind"] != "activity"
+        }
+    assert seen["beginner"] == set()
+    assert seen["intermediate"] & harder
+    shared = first["beginner"].keys() & first["intermediate"].keys()
+    assert shared
+    assert any(first["intermediate"][i] > first["beginner"][i] for i in shared)
+    assert all(first["intermediate"][i] >= first["beginner"][i] for i in shared)
