@@ -38,7 +38,6 @@ import itertools
 import os
 import platform
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -62,6 +61,7 @@ from wrk_bench import (
     gunicorn_server,
     log,
     output,
+    run_script,
 )
 
 REQUESTS = int(os.environ.get("RSS_REQUESTS", "100000"))
@@ -380,16 +380,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-
-    def interrupted(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupted)
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        log(f"FAILED: {error}")
-        sys.exit(2)
-    except KeyboardInterrupt:
-        log("interrupted")
-        sys.exit(130)
+    run_script(main, failed=2)

@@ -56,7 +56,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,24 @@ NOISY = 0.05  # a run during which other processes took more of the CPU than thi
 
 class BenchError(Exception):
     """The benchmark could not measure: a server did not start or answered wrongly."""
+
+
+def run_script(main: Callable[[], int], *, failed: int) -> None:
+    """Run a benchmark's main as a script: SIGTERM stops it like Ctrl-C, so that its finally
+    blocks stop every server; a BenchError exits with `failed`."""
+
+    def interrupted(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        log(f"FAILED: {error}")
+        sys.exit(failed)
+    except KeyboardInterrupt:
+        log("interrupted")
+        sys.exit(130)
 
 
 def log(message: str) -> None:
@@ -1163,15 +1181,4 @@ if __name__ == "__main__":
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]
 
-    def interrupted(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupted)
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        log(f"FAILED: {error}")
-        sys.exit(1)
-    except KeyboardInterrupt:
-        log("interrupted")
-        sys.exit(130)
+    run_script(main, failed=1)

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
-from service.domain import Release, load_releases
+from service.domain import Release, Rules, load_releases
 
 # The browser tests need Chromium and run under `make verify`, which installs it.
 collect_ignore = [] if os.environ.get("BROWSER_TESTS") else ["browser"]
@@ -22,6 +22,13 @@ collect_ignore = [] if os.environ.get("BROWSER_TESTS") else ["browser"]
 RELEASES = Path(__file__).resolve().parents[1] / "service" / "content" / "releases"
 # The newest release folder, found by name: what requests without content_version read.
 LATEST = max((p.name for p in RELEASES.iterdir()), key=lambda v: tuple(map(int, v.split("."))))
+
+
+def latest_with_rules() -> tuple[Release, Rules]:
+    """The newest release that makes routines, and its rules: no version written in a test."""
+    release = [r for r in load_releases().values() if r.rules][-1]
+    assert release.rules is not None
+    return release, release.rules
 
 
 @pytest.fixture(scope="session")

@@ -29,11 +29,9 @@ from service.domain import (
     PainBand,
     Planned,
     Range,
-    Release,
     Routine,
     RoutineError,
     RoutineRequest,
-    Rules,
     Screening,
     Status,
     Value,
@@ -42,20 +40,14 @@ from service.domain import (
     decode_routine_id,
     encode_routine_id,
     generate_routine,
-    load_releases,
     programme,
     request_for,
 )
 from service.domain.programme import LadderError, ladder
 
+from .conftest import latest_with_rules
 
-def _latest_with_rules() -> tuple[Release, Rules]:
-    release = [r for r in load_releases().values() if r.rules][-1]
-    assert release.rules is not None
-    return release, release.rules
-
-
-RELEASE, RULES = _latest_with_rules()
+RELEASE, RULES = latest_with_rules()
 
 # ---- facts read from the content
 

@@ -20,11 +20,9 @@ from service.domain import (
     Effort,
     Feedback,
     IdKeys,
-    Release,
     Routine,
     RoutineError,
     RoutineIdError,
-    Rules,
     Screening,
     Status,
     Urgency,
@@ -32,18 +30,12 @@ from service.domain import (
     decode_routine_id,
     encode_routine_id,
     generate_routine,
-    load_releases,
     request_for,
 )
 
+from .conftest import latest_with_rules
 
-def _latest_with_rules() -> tuple[Release, Rules]:
-    release = [r for r in load_releases().values() if r.rules][-1]
-    assert release.rules is not None
-    return release, release.rules
-
-
-RELEASE, RULES = _latest_with_rules()
+RELEASE, RULES = latest_with_rules()
 ALL_NO = [question.id for question in RELEASE.screening]
 
 Row = tuple[str, int, int | None, int | None, int]
