@@ -230,3 +230,17 @@ def test_routine_representations_stay_within_their_byte_bound(
         kept.append(sum(len(found.body) for found in store._routines.values()))
     assert max(kept) <= 50_000
     assert kept[-1] > 25_000
+
+
+def test_new_routines_are_compressed_fast_and_content_small(client: FlaskClient) -> None:
+    """A routine's br body is brotli 5 of its JSON (per request); catalogue content brotli 9."""
+    for url, method, quality in (
+        ("/routines", "POST", 5),
+        ("/exercises/heel-raises", "GET", 9),
+    ):
+        kwargs: dict[str, object] = {"json": {"seed": 11}} if method == "POST" else {}
+        plain = client.open(url, method=method, **kwargs)  # type: ignore[arg-type]
+        packed = client.open(url, method=method, headers={"Accept-Encoding": "br"}, **kwargs)  # type: ignore[arg-type]
+        assert packed.headers["Content-Encoding"] == "br"
+        assert brotli.decompress(packed.data) == plain.data
+        assert packed.data == brotli.compress(plain.data, quality=quality)

@@ -27,10 +27,16 @@ from .problems import fail
 JSON = "application/json"
 PINNED_MAX_AGE = 365 * 24 * 3600
 ROUTINE_CACHE_BYTES = 2 * 1024 * 1024  # per worker: distinct routines must not grow memory
-# Best first. Representations are compressed once and kept, so the hot path never compresses.
+# Best first. Content representations are compressed once per release and kept, so they take
+# the smallest output; one built per request (a new routine) takes an encoder about thirty
+# times faster for 1% more bytes (brotli 9: 4.8 ms a routine, brotli 5: 0.15 ms).
 ENCODERS: dict[str, Callable[[bytes], bytes]] = {
     "br": lambda body: brotli.compress(body, quality=9),
     "gzip": lambda body: gzip.compress(body, compresslevel=9, mtime=0),
+}
+PER_REQUEST_ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "br": lambda body: brotli.compress(body, quality=5),
+    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
 }
 
 
@@ -39,14 +45,16 @@ class Representation:
     body: bytes
     etag: str  # quoted, strong
     headers: tuple[tuple[str, str], ...] = ()
+    per_request: bool = False  # built for one request: compressed fast rather than small
     _encoded: dict[str, tuple[bytes, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def encoded(self, coding: str) -> tuple[bytes, str]:
         """The body compressed with `coding`, and its own strong ETag; compressed once."""
         found = self._encoded.get(coding)
         if found is None:
+            encoders = PER_REQUEST_ENCODERS if self.per_request else ENCODERS
             found = self._encoded[coding] = (
-                ENCODERS[coding](self.body),
+                encoders[coding](self.body),
                 f'{self.etag[:-1]}-{coding}"',
             )
         return found
@@ -59,9 +67,16 @@ def to_json(data: Any) -> bytes:
 
 
 def represent(
-    release: Release, data: Any, headers: Sequence[tuple[str, str]] = ()
+    release: Release,
+    data: Any,
+    headers: Sequence[tuple[str, str]] = (),
+    *,
+    per_request: bool = False,
 ) -> Representation:
-    """The representation of data from a release, with a strong ETag over release and bytes."""
+    """The representation of data from a release, with a strong ETag over release and bytes.
+
+    `per_request`: built for a request (a routine) rather than once per release.
+    """
     body = to_json(data)
     digest = hashlib.blake2b(digest_size=16)
     digest.update(release.checksum.encode())
@@ -69,7 +84,7 @@ def represent(
         digest.update(f"\0{name}:{value}".encode())
     digest.update(b"\0")
     digest.update(body)
-    return Representation(body, f'"{digest.hexdigest()}"', tuple(headers))
+    return Representation(body, f'"{digest.hexdigest()}"', tuple(headers), per_request)
 
 
 class Store:

@@ -179,7 +179,8 @@ def routines_blueprint(
 
     def representation(release: Release, make: Callable[[], dict[str, Any]]) -> Representation:
         data = make()
-        return represent(release, data, [("Content-Location", f"/routines/{data['id']}")])
+        location = [("Content-Location", f"/routines/{data['id']}")]
+        return represent(release, data, location, per_request=True)
 
     def cached(
         release: Release, key: object, make: Callable[[], dict[str, Any]], location: str
@@ -389,7 +390,7 @@ def routines_blueprint(
                 raise invalid(error, "json") from None
             following = None if outcome.next is None else generate_routine(release, outcome.next)
             data = present_outcome(outcome, following, release, keys)
-            return respond(store, represent(release, data))
+            return respond(store, represent(release, data, per_request=True))
 
     def direct(
         body: bytes, accept_encoding: str | None, config: Mapping[str, Any]
