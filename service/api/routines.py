@@ -177,30 +177,31 @@ def routines_blueprint(
         except RoutineError as error:
             raise invalid(error, location) from None
 
-    def representation(release: Release, make: Callable[[], dict[str, Any]]) -> Representation:
-        data = make()
-        location = [("Content-Location", f"/routines/{data['id']}")]
-        return represent(release, data, location, per_request=True)
+    def stored(release: Release, key: object, make: Callable[[], dict[str, Any]]) -> Representation:
+        """The representation of what `make` presents, built once per release and key."""
 
-    def cached(
-        release: Release, key: object, make: Callable[[], dict[str, Any]], location: str
-    ) -> Any:
+        def representation() -> Representation:
+            data = make()
+            location = [("Content-Location", f"/routines/{data['id']}")]
+            return represent(release, data, location, per_request=True)
+
+        return store.routine(release, key, representation)
+
+    def routine_of(release: Release, request: RoutineRequest) -> Representation:
+        return stored(
+            release, request, lambda: present(generate_routine(release, request), release, keys)
+        )
+
+    def cached(release: Release, location: str, find: Callable[[], Representation]) -> Any:
         try:
-            return respond(
-                store, store.routine(release, key, lambda: representation(release, make))
-            )
+            return respond(store, find())
         except NoRoutines:
             gone(release, {})
         except RoutineError as error:
             raise invalid(error, location) from None
 
     def routine(release: Release, request: RoutineRequest, location: str) -> Any:
-        return cached(
-            release,
-            request,
-            lambda: present(generate_routine(release, request), release, keys),
-            location,
-        )
+        return cached(release, location, lambda: routine_of(release, request))
 
     def by_id(routine_id: str) -> tuple[Release, RoutineRequest]:
         """The release and request of an id; 410 for ids of a release that makes no routines."""
@@ -336,9 +337,14 @@ def routines_blueprint(
             release, request = by_id(routine_id)
             return cached(
                 release,
-                ("programme", request),
-                lambda: present_programme(routine_id, programme(release, request), release, keys),
                 "path",
+                lambda: stored(
+                    release,
+                    ("programme", request),
+                    lambda: present_programme(
+                        routine_id, programme(release, request), release, keys
+                    ),
+                ),
             )
 
     @blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])
@@ -406,14 +412,7 @@ def routines_blueprint(
         if release is None or release.rules is None:
             return None
         try:
-            request = request_for(release, given)
-            found = store.routine(
-                release,
-                request,
-                lambda: representation(
-                    release, lambda: present(generate_routine(release, request), release, keys)
-                ),
-            )
+            found = routine_of(release, request_for(release, given))
         except RoutineError:
             return None
         coding = negotiate(found, accept_encoding, config)

@@ -17,7 +17,7 @@ from .routines import (
     band_of,
     check_request,
     current_stage,
-    stage_limit,
+    placed_stage,
 )
 
 
@@ -79,7 +79,7 @@ def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Out
         baseline = request.pain
     else:
         baseline = limits.default_baseline.value
-    stage, _ = stage_limit(release, request)
+    stage = placed_stage(release, request)
     answered_no = tuple(sorted({*request.screening_no, *feedback.screening_no}))
 
     def reasons(*codes: str) -> tuple[tuple[str, str], ...]:
@@ -151,7 +151,7 @@ def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Out
         request, week=request.week + 1, earned=stage + 1, streak=0, screening_no=answered_no
     )
     # Feedback earned a step the time asked for has no room for: the doses stay, and say why.
-    placed, _ = stage_limit(release, following)
+    placed = placed_stage(release, following)
     capped = current_stage(rules, band_of(rules, following), following) > placed
     progress = ("within-limits", "time-limit") if capped else ("within-limits",)
     return Outcome(Decision.PROGRESS, reasons(*progress), following)

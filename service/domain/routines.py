@@ -338,9 +338,7 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
     reasons = [Reason("screening", q.id, q.reason, q.advice, q.urgency or SOON) for q in flagged]
     if not band.ready:
         reasons.append(
-            Reason(
-                "pain", band.id, band.advice or "", band.advice or "", band.urgency or Urgency.SOON
-            )
+            Reason("pain", band.id, band.advice or "", band.advice or "", band.urgency or SOON)
         )
     notice = release.safety_notice
     weeks = rules.programme.weeks.value
@@ -432,13 +430,12 @@ def _placed(release: Release, rules: Rules, request: RoutineRequest) -> tuple[_P
     return plan, min(current_stage(rules, band_of(rules, request), request), plan.max_stage)
 
 
-def stage_limit(release: Release, request: RoutineRequest) -> tuple[int, int]:
-    """This week's stage, and the highest the programme's time allows.
+def placed_stage(release: Release, request: RoutineRequest) -> int:
+    """This week's stage on the ladders, within what the programme's time allows.
 
     Raises NoRoutines for a release without rules.
     """
-    plan, stage = _placed(release, rules_of(release), request)
-    return stage, plan.max_stage
+    return _placed(release, rules_of(release), request)[1]
 
 
 def band_of(rules: Rules, request: RoutineRequest) -> PainBand:
