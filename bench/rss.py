@@ -58,10 +58,10 @@ from wrk_bench import (
     distinct_body,
     expect,
     fetch,
-    gunicorn_server,
     log,
     output,
     run_script,
+    start_pair,
 )
 
 REQUESTS = int(os.environ.get("RSS_REQUESTS", "100000"))
@@ -299,13 +299,7 @@ def describe(name: str, before: Snapshot, after: Snapshot, done: Load, restarts:
 
 
 def run(work: Path, servers: list[Server]) -> int:
-    service = gunicorn_server("service", work, None)
-    bare = gunicorn_server("bare Flask", work, "bench.bare_app:app")
-    for server in (service, bare):
-        servers.append(server)
-        server.start()
-    for server in (service, bare):
-        server.wait_ready()
+    service, bare = start_pair(work, servers)
     # One request each first, outside the count: a 200 for the very bodies the load sends.
     probe = distinct_body(0)
     for server, path in ((service, "/routines"), (bare, JSON_PATH)):

@@ -894,7 +894,9 @@ def measure_distinct(bench: Bench, service: Server, bare: Server, checked: str) 
     return Distinct(mine, ref, checked)
 
 
-def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
+def start_pair(work: Path, servers: list[Server]) -> tuple[Server, Server]:
+    """The service and the bare Flask reference under the same gunicorn config, both ready;
+    each is in `servers` from its start, so the caller's finally stops it."""
     service = gunicorn_server("service", work, None)
     bare = gunicorn_server("bare Flask", work, "bench.bare_app:app")
     for server in (service, bare):
@@ -902,6 +904,11 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
         server.start()
     for server in (service, bare):
         server.wait_ready()
+    return service, bare
+
+
+def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
+    service, bare = start_pair(work, servers)
     bench = Bench(wrk, work, CpuMeter(servers))
     checked = check_distinct(service, bare)
     if ONLY == "distinct":
