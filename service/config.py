@@ -8,6 +8,20 @@ from typing import Any
 
 from . import __version__
 
+API_DESCRIPTION = """\
+Exercises, stretches, precautions and guidance for **metatarsalgia** (pain in the ball of the
+foot), published from versioned, immutable content releases.
+
+* Every content response carries `Content-Version` (the release it was read from) and a strong
+  `ETag`; send `If-None-Match` to get `304 Not Modified`.
+* Pin a release with `content_version`; without it you get the latest release.
+* Every error is an RFC 9457 `application/problem+json` document with a `detail` to read, and
+  for invalid input an `errors` list naming each field.
+
+This is general information, not a diagnosis. Stop any exercise that causes pain or makes it
+worse, and see a healthcare professional if you are in a lot of pain.
+"""
+
 
 def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The configuration: defaults, then the environment variables that override them.
@@ -32,6 +46,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "COMPRESS_MIN_SIZE": _integer(env, "COMPRESS_MIN_SIZE", 1024),
         "API_TITLE": "Metatarsalgia exercise service",
         "API_VERSION": __version__,
+        "API_SPEC_OPTIONS": _spec_options(),
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
@@ -53,3 +68,20 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise ValueError(f"environment variable {name} must not be negative, got {value}")
     return value
+
+
+def _spec_options() -> dict[str, Any]:
+    # Top-level keys of the OpenAPI document. flask-smorest lets them replace, not merge with,
+    # the Api's spec_kwargs, so `info` is whole here. A new dict every time: apispec writes
+    # title and version into this `info` when it builds the document.
+    return {
+        "info": {
+            "description": API_DESCRIPTION,
+            # The project's licence as pyproject.toml declares it, an SPDX identifier.
+            "license": {"name": "MIT License", "identifier": "MIT"},
+        },
+        # Relative, so the document holds behind any host, scheme or proxy that serves it.
+        "servers": [{"url": "/", "description": "The host that serves this document."}],
+        # A public API: no operation needs credentials, and the document says so.
+        "security": [],
+    }

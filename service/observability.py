@@ -1,27 +1,45 @@
-"""Request ids, metrics, CORS and compression: what an operator needs around the API."""
+"""Request ids and HTTP metrics for every request, including those answered before Flask.
+
+`install` wraps the app's WSGI callable last, outside every other layer (the response cache,
+the direct path of new routines), so that a stored answer gets its own request id, duration
+and access-log fields like any other. It needs none of those layers: without them each request
+is timed and named by Flask's route, the same way.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, request
-from flask_compress import Compress
-from flask_cors import CORS
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Gauge,
+    Histogram,
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from .fastpath import FastPath
 from .logs import REQUEST_ID_KEY, ROUTE_KEY
-from .routine_path import RoutinePath
 
-EXPOSED_HEADERS = ["ETag", "Content-Version", "X-Pagination", "X-Request-ID", "Content-Location"]
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+DURATION = Histogram(
+    "http_request_duration_seconds",
+    "Time to answer a request, by method, route template and status.",
+    ["method", "route", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
 INFO = Gauge(
     "metatarsalgia_service_info",
     "The service's version.",
@@ -30,18 +48,45 @@ INFO = Gauge(
 )
 
 
+def request_id(environ: dict[str, Any]) -> str:
+    """The client's X-Request-ID when it is a short token, else a new one."""
+    given = environ.get("HTTP_X_REQUEST_ID", "")
+    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
 def route(req: Any) -> str:
     """The route template that matched, never the raw path: bounded label and log values."""
     return req.url_rule.rule if req.url_rule is not None else "unmatched"
 
 
-def install(app: Flask, security_headers: list[tuple[str, str]]) -> None:
-    """Wire request ids, route names, metrics, CORS, compression and the hot paths."""
+class Observed:
+    """A WSGI layer giving each response its X-Request-ID and timing it, by route and status."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        rid = environ[REQUEST_ID_KEY] = request_id(environ)
+
+        def observed(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            # The route is known by now: named by Flask (name_route) or by the layer that answered.
+            method = environ["REQUEST_METHOD"]
+            DURATION.labels(
+                method if method in METHODS else "other",
+                environ.get(ROUTE_KEY, "unmatched"),
+                status[:3],
+            ).observe(time.perf_counter() - started)
+            return start_response(status, [*headers, ("X-Request-ID", rid)], *exc_info)
+
+        return self.app(environ, observed)
+
+
+def install(app: Flask) -> Observed:
+    """Name each request's route, serve /metrics, and wrap the app's WSGI callable, outermost."""
 
     @app.after_request
-    def echo_request_id(response: Response) -> Response:
-        # The request id was chosen by the hot path (service/fastpath.py), before Flask.
-        response.headers["X-Request-ID"] = request.environ[REQUEST_ID_KEY]
+    def name_route(response: Response) -> Response:
         request.environ[ROUTE_KEY] = route(request)
         return response
 
@@ -55,30 +100,6 @@ def install(app: Flask, security_headers: list[tuple[str, str]]) -> None:
         return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
     INFO.labels(app.config["API_VERSION"]).set(1)
-    CORS(
-        app,
-        origins=app.config["CORS_ORIGINS"],
-        methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Content-Type", "If-None-Match", "X-Request-ID"],
-        expose_headers=EXPOSED_HEADERS,
-        max_age=600,
-        # Only answers to requests with an Origin carry CORS headers; those never reach the
-        # hot path's stored bytes, which are then the same for every client.
-        always_send=False,
-    )
-    app.config.update(
-        COMPRESS_MIMETYPES=[
-            "application/json",
-            "application/problem+json",
-            "text/html",
-            "text/css",
-            "text/javascript",
-            "application/javascript",
-        ],
-        COMPRESS_ALGORITHM=["br", "gzip"],
-    )
-    Compress(app)
-    direct = RoutinePath(
-        app.wsgi_app, app.extensions["routine_direct"], app.config, security_headers
-    )
-    app.wsgi_app = FastPath(direct, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
+    observed = Observed(app.wsgi_app)
+    app.wsgi_app = observed  # type: ignore[method-assign]
+    return observed

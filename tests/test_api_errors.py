@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from service.app import create_app
+from service.logs import json_formatter
 
 PROBLEM = "application/problem+json"
 
@@ -88,6 +92,7 @@ def test_invalid_query_is_422_naming_every_field(client: FlaskClient) -> None:
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
     body = response.json
+    assert body is not None
     assert body["detail"].startswith("Invalid query field '")
     assert body["detail"].endswith("(2 more error(s) listed in 'errors')")
     assert sorted(body.pop("errors"), key=lambda error: error["field"]) == [
@@ -135,15 +140,18 @@ def test_invalid_filters_are_422(client: FlaskClient, query: str, field: str, me
     )
 
 
-def test_unexpected_failure_is_500_without_internals() -> None:
-    """An exception in a view is logged and answered with a bare problem: no trace, no path."""
+def test_unexpected_failure_is_500_without_internals(caplog: pytest.LogCaptureFixture) -> None:
+    """An exception in a view is logged once at error with its traceback, and the JSON log line
+    carries it; the answer is a bare problem: no message, trace or path."""
     app: Flask = create_app({"TESTING": False})
+    failure = RuntimeError("secret detail at /srv/service/internal.py")
 
     @app.get("/boom")
     def boom() -> str:
-        raise RuntimeError("secret detail at /srv/service/internal.py")
+        raise failure
 
-    response = app.test_client().get("/boom")
+    with caplog.at_level(logging.ERROR):
+        response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert response.mimetype == PROBLEM
     assert response.json == _problem(
@@ -151,8 +159,20 @@ def test_unexpected_failure_is_500_without_internals() -> None:
         "Internal Server Error",
         "The service failed to answer this request. The failure has been logged.",
     )
-    assert b"secret" not in response.data
-    assert b"Traceback" not in response.data
+    for internal in (b"secret", b"internal.py", b"/srv", b"Traceback", b"RuntimeError"):
+        assert internal not in response.data
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        (app.logger.name, "Exception on /boom [GET]")
+    ]
+    assert errors[0].exc_info is not None
+    assert errors[0].exc_info[1] is failure
+    line = json_formatter().format(errors[0])
+    assert "\n" not in line
+    logged = json.loads(line)
+    assert (logged["level"], logged["logger"]) == ("ERROR", app.logger.name)
+    assert logged["exc_info"].startswith("Traceback (most recent call last):")
+    assert logged["exc_info"].endswith("RuntimeError: secret detail at /srv/service/internal.py")
 
 
 def test_security_headers_on_every_response(client: FlaskClient) -> None:

@@ -1,9 +1,12 @@
-"""The OpenAPI document: valid 3.1, complete, committed, and the docs page needs no network."""
+"""The OpenAPI document: valid 3.1, lint-clean, complete, committed; the docs need no network."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import stat
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,10 @@ import pytest
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-COMMITTED = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
+from tests.lint_openapi import LintUnavailable, lint, node_problem, problems
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "openapi" / "openapi.json"
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
@@ -33,6 +39,105 @@ def test_spec_is_valid_openapi_3_1(spec: dict[str, Any]) -> None:
     """openapi-spec-validator accepts the served document."""
     assert spec["openapi"] == "3.1.0"
     validate(spec)
+
+
+def test_spec_names_a_relative_server_no_security_and_the_project_licence(
+    spec: dict[str, Any],
+) -> None:
+    """Servers is "/" alone, security is explicitly empty, the licence is pyproject.toml's."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert [server["url"] for server in spec["servers"]] == ["/"]
+    assert spec["security"] == []
+    assert spec["info"]["license"]["identifier"] == project["license"]
+    # flask-smorest lets API_SPEC_OPTIONS' `info` replace the one in spec_kwargs, whole.
+    assert spec["info"].get("description")
+
+
+def test_spec_passes_redocly_recommended(spec: dict[str, Any]) -> None:
+    """The pinned Redocly CLI, with redocly.yaml, finds no error and no warning."""
+    try:
+        report = lint(spec)
+    except LintUnavailable as error:
+        pytest.fail(f"the OpenAPI lint could not run, so nothing was checked: {error}")
+    assert problems(report) == []
+
+
+# A small document that passes the recommended ruleset, to plant known problems in.
+CLEAN: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Things",
+        "version": "1",
+        "description": "Things.",
+        "license": {"name": "MIT License", "identifier": "MIT"},
+    },
+    "servers": [{"url": "/"}],
+    "security": [],
+    "tags": [{"name": "things", "description": "Things."}],
+    "paths": {
+        "/things": {
+            "get": {
+                "summary": "List things",
+                "description": "Every thing.",
+                "operationId": "listThings",
+                "tags": ["things"],
+                "responses": {"200": {"description": "OK"}, "404": {"description": "Not Found"}},
+            }
+        }
+    },
+}
+
+
+def test_lint_reports_warnings_and_errors() -> None:
+    """A warning fails the check as errors do, though Redocly exits 0 on warnings alone."""
+    planted = copy.deepcopy(CLEAN)
+    del planted["info"]["license"], planted["servers"], planted["security"]
+    found = problems(lint(planted))
+    assert sorted(line.split(":", 1)[0] for line in found) == [
+        "error no-empty-servers at #/openapi",
+        "error security-defined at #/paths/~1things/get",
+        "warn info-license at #/info",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("version", "supported"),
+    [
+        # @redocly/cli 2.77.0 declares engines.node ">=22.12.0 || >=20.19.0 <21.0.0".
+        ("v18.20.4\n", False),
+        ("v20.18.3\n", False),
+        ("v20.19.0\n", True),
+        ("v20.20.2\n", True),
+        ("v21.7.3\n", False),
+        ("v22.11.0\n", False),
+        ("v22.12.0\n", True),
+        ("v24.1.0\n", True),
+    ],
+)
+def test_node_versions_outside_the_cli_range_are_refused(version: str, supported: bool) -> None:
+    """Exactly the Node.js versions the pinned CLI supports pass; others are named."""
+    problem = node_problem(version)
+    if supported:
+        assert problem is None
+    else:
+        assert problem == (
+            f"Node.js {version.strip()} is not supported by @redocly/cli@2.77.0, "
+            "which needs >=20.19.0 <21 or >=22.12.0."
+        )
+
+
+def test_lint_fails_loudly_without_node(
+    spec: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No node on PATH, or too old a node, is an error naming the cause, never a pass."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(LintUnavailable, match=r"^Node\.js is not installed \(or not on PATH\)"):
+        lint(spec)
+    node = tmp_path / "node"
+    node.write_text("#!/bin/sh\necho v20.18.0\n", encoding="utf-8")
+    node.chmod(node.stat().st_mode | stat.S_IXUSR)
+    with pytest.raises(LintUnavailable, match=r"^Node\.js v20\.18\.0 is not supported"):
+        lint(spec)
 
 
 def test_committed_spec_matches_the_served_one(spec: dict[str, Any]) -> None:

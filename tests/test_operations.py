@@ -11,10 +11,12 @@ from types import SimpleNamespace
 
 import brotli
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from gunicorn.config import Config
+from prometheus_client import REGISTRY
 
-from service import fastpath
+from service import observability
 from service.api import representations
 from service.app import create_app
 from service.logs import REQUEST_ID_KEY, ROUTE_KEY, GunicornLogger, json_formatter
@@ -84,6 +86,30 @@ def test_cors_allows_only_configured_origins() -> None:
     assert "Access-Control-Allow-Origin" not in other.headers
 
 
+def test_with_cors_configured_every_response_varies_on_origin() -> None:
+    """Answers without CORS headers (no Origin sent) say Vary: Origin too, stored or not, so a
+    cache in front never gives one of them to a browser's cross-origin request."""
+    app = create_app({"CORS_ORIGINS": ["https://app.example"]})
+    client = app.test_client()
+    answers = {
+        "catalogue": client.get("/exercises"),
+        "catalogue, stored": client.get("/exercises"),
+        "compressed": client.get("/exercises", headers={"Accept-Encoding": "br"}),
+        "new routine": client.post("/routines", json={"seed": 21}),
+        "routine, stored": client.post("/routines", json={"seed": 21}),
+        "health": client.get("/health/live"),
+        "error": client.get("/exercises/nope"),
+        "allowed origin": client.get("/exercises", headers={"Origin": "https://app.example"}),
+        "other origin": client.get("/exercises", headers={"Origin": "https://evil.example"}),
+    }
+    assert {name: "Origin" in response.vary for name, response in answers.items()} == dict.fromkeys(
+        answers, True
+    )
+    assert answers["catalogue"].headers["Vary"] == "Accept-Encoding, Origin"
+    assert answers["allowed origin"].headers.getlist("Vary") == ["Accept-Encoding, Origin"]
+    assert "Access-Control-Allow-Origin" not in answers["catalogue, stored"].headers
+
+
 def test_no_cors_by_default(client: FlaskClient) -> None:
     """With no origins configured, browsers on other origins cannot read responses."""
     response = client.get("/exercises", headers={"Origin": "https://app.example"})
@@ -125,57 +151,6 @@ def test_access_log_line_is_valid_json_whatever_the_client_sent() -> None:
     assert record["request_id"] == 'id\u2028\x00"}{'
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "kwargs"),
-    [
-        ("GET", "/exercises/foot-roll", {}),
-        ("GET", "/stretches?equipment=wall", {"headers": {"Accept-Encoding": "gzip"}}),
-        ("GET", "/routines?minutes=25&equipment=towel&equipment=wall", {}),
-        ("POST", "/routines", {"json": {"minutes": 35, "equipment": ["towel", "wall"]}}),
-    ],
-)
-def test_repeated_requests_get_the_same_answer_from_stored_bytes(
-    method: str, url: str, kwargs: dict[str, object]
-) -> None:
-    """The hot path answers a repeat exactly as Flask did, but with the new request's id."""
-    client = create_app().test_client()
-    headers = dict(kwargs.pop("headers", {}))  # type: ignore[call-overload]
-    first = client.open(url, method=method, headers=headers | {"X-Request-ID": "first"}, **kwargs)  # type: ignore[arg-type]
-    again = client.open(url, method=method, headers=headers | {"X-Request-ID": "again"}, **kwargs)  # type: ignore[arg-type]
-    assert first.status_code == again.status_code == 200
-    assert again.data == first.data
-    assert (first.headers["X-Request-ID"], again.headers["X-Request-ID"]) == ("first", "again")
-    assert [h for h in again.headers if h[0] != "X-Request-ID"] == [
-        h for h in first.headers if h[0] != "X-Request-ID"
-    ]
-    stored = client.get("/metrics").get_data(as_text=True)
-    assert "http_stored_responses_total" in stored
-
-
-def test_stored_answer_revalidates_with_304() -> None:
-    """A repeat with the ETag gets 304 and the same validators, without a body."""
-    client = create_app().test_client()
-    first = client.get("/guidance/self-care")
-    assert client.get("/guidance/self-care").status_code == 200  # now stored
-    again = client.get("/guidance/self-care", headers={"If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304
-    assert again.data == b""
-    assert again.headers["ETag"] == first.headers["ETag"]
-    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
-
-
-def test_errors_and_cors_requests_are_never_stored() -> None:
-    """Only cacheable 200s are kept, and requests with an Origin always reach Flask."""
-    app = create_app({"CORS_ORIGINS": ["https://app.example"]})
-    client = app.test_client()
-    for _ in range(2):
-        assert client.get("/exercises/nope").status_code == 404
-        allowed = client.get("/exercises", headers={"Origin": "https://app.example"})
-        assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
-    plain = client.get("/exercises")
-    assert "Access-Control-Allow-Origin" not in plain.headers
-
-
 def test_gunicorn_refusals_are_problems_too() -> None:
     """What gunicorn answers itself (414, 400, 431) is written as problem+json."""
     import socket
@@ -198,22 +173,6 @@ def test_gunicorn_refusals_are_problems_too() -> None:
         "status": 414,
         "detail": "Request Line is too large (9026 > 8190)",
     }
-
-
-def test_stored_answers_stay_within_their_byte_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Distinct routines keep the hot path's store under MAX_BYTES, dropping the oldest first."""
-    monkeypatch.setattr(fastpath, "MAX_BYTES", 60_000)
-    app = create_app()
-    client = app.test_client()
-    store = app.wsgi_app
-    assert isinstance(store, fastpath.FastPath)
-    sizes = []
-    for seed in range(40):
-        assert client.post("/routines", json={"seed": seed}).status_code == 200
-        sizes.append(store.stored_bytes)
-    assert max(sizes) <= 60_000
-    assert sizes[-1] > 30_000  # it stores up to the bound, then holds
-    assert 0 < len(store.stored) < 40
 
 
 def test_routine_representations_stay_within_their_byte_bound(
@@ -244,3 +203,57 @@ def test_new_routines_are_compressed_fast_and_content_small(client: FlaskClient)
         assert packed.headers["Content-Encoding"] == "br"
         assert brotli.decompress(packed.data) == plain.data
         assert packed.data == brotli.compress(plain.data, quality=quality)
+
+
+def _duration_count(method: str, route: str, status: str) -> float:
+    labels = {"method": method, "route": route, "status": status}
+    return REGISTRY.get_sample_value("http_request_duration_seconds_count", labels) or 0.0
+
+
+def test_request_ids_and_metrics_work_with_the_cache_off() -> None:
+    """With RESPONSE_CACHE_BYTES 0 nothing is stored, and every request is still timed,
+    named and given its id; If-None-Match still gives 304."""
+    app = create_app({"RESPONSE_CACHE_BYTES": 0})
+    client = app.test_client()
+    route = "/guidance/<guidance_id>"
+    before = _duration_count("GET", route, "200"), _duration_count("GET", route, "304")
+    stored_before = REGISTRY.get_sample_value("http_stored_responses_total", {"route": route})
+    first = client.get("/guidance/self-care", headers={"X-Request-ID": "one"})
+    again = client.get("/guidance/self-care", headers={"X-Request-ID": "two"})
+    revalidated = client.get(
+        "/guidance/self-care", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert (first.status_code, again.status_code, revalidated.status_code) == (200, 200, 304)
+    assert (first.headers["X-Request-ID"], again.headers["X-Request-ID"]) == ("one", "two")
+    after = _duration_count("GET", route, "200"), _duration_count("GET", route, "304")
+    assert (after[0] - before[0], after[1] - before[1]) == (2, 1)
+    assert REGISTRY.get_sample_value("http_stored_responses_total", {"route": route}) == (
+        stored_before
+    )
+    assert len(app.extensions["response_cache"].stored) == 0
+
+
+def test_request_ids_and_metrics_work_without_any_layer_in_front() -> None:
+    """observability.install on a plain Flask app: ids and route-labelled metrics, no cache."""
+    app = Flask("plain")
+    app.config["API_VERSION"] = "0.0.0-test"
+
+    @app.get("/plain/<name>")
+    def plain(name: str) -> str:
+        return name
+
+    observability.install(app)
+    client = app.test_client()
+    before = (
+        _duration_count("GET", "/plain/<name>", "200"),
+        _duration_count("GET", "unmatched", "404"),
+    )
+    named = client.get("/plain/x", headers={"X-Request-ID": "plain-1"})
+    missing = client.get("/nowhere")
+    assert (named.status_code, named.data, named.headers["X-Request-ID"]) == (200, b"x", "plain-1")
+    assert len(missing.headers["X-Request-ID"]) == 32
+    after = (
+        _duration_count("GET", "/plain/<name>", "200"),
+        _duration_count("GET", "unmatched", "404"),
+    )
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)

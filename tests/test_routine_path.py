@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from service.app import create_app
 from service.domain import IdKeys
+from service.fastpath import BODY_KEY
 from service.routine_path import RoutinePath
 
 from .conftest import LATEST, raw
@@ -19,10 +21,10 @@ STRETCHES = [s["id"] for s in raw("stretches.json", LATEST)]
 QUESTION = raw("screening.json", LATEST)[0]["id"]
 
 
-def _app(*, direct: bool) -> tuple[Flask, list[bool]]:
+def _app(*, direct: bool, **config: Any) -> tuple[Flask, list[bool]]:
     """An app, with its direct path on or off, and a record of what the direct path answered."""
-    app = create_app({"TESTING": True, "ROUTINE_ID_KEYS": KEYS})
-    layer = app.wsgi_app.app  # type: ignore[attr-defined]
+    app = create_app({"TESTING": True, "ROUTINE_ID_KEYS": KEYS, **config})
+    layer = app.extensions["routine_path"]
     assert isinstance(layer, RoutinePath)
     answered: list[bool] = []
     inner = layer.direct
@@ -114,3 +116,32 @@ def test_requests_with_an_origin_or_another_route_never_take_the_direct_path(
     feedback = {"pain_during": 1, "pain_next_day": 1, "effort": "right", "completed": True}
     assert direct.post(f"/routines/{routine_id}/feedback", json=feedback).status_code == 200
     assert answered == [True]  # only the plain POST /routines
+
+
+def test_with_cors_configured_a_direct_answer_still_matches_flask() -> None:
+    """Flask's Vary: Origin (service/cors.py) is on the direct answer too, in the same place."""
+    direct, answered = _app(direct=True, CORS_ORIGINS=["https://app.example"])
+    flask_only, _ = _app(direct=False, CORS_ORIGINS=["https://app.example"])
+    body = {"minutes": 30, "equipment": ["towel"]}
+    for headers in ({}, {"Accept-Encoding": "br"}):
+        got = direct.test_client().post("/routines", json=body, headers=headers)
+        assert got.headers["Vary"] == "Accept-Encoding, Origin"
+        _same(got, flask_only.test_client().post("/routines", json=body, headers=headers))
+    assert answered == [True, True]
+
+
+def test_the_direct_path_reads_the_body_itself_without_the_cache_in_front(
+    both: tuple[FlaskClient, list[bool], FlaskClient],
+) -> None:
+    """Called alone, with no response cache having read the body first, it still answers."""
+    direct, answered, flask_only = both
+    answered.clear()
+    layer = direct.application.extensions["routine_path"]
+    body = {"minutes": 25, "seed": 4}
+    environ = EnvironBuilder(method="POST", path="/routines", json=body).get_environ()
+    assert BODY_KEY not in environ
+    chunks, status, headers = run_wsgi_app(layer, environ)
+    assert answered == [True]
+    expected = flask_only.post("/routines", json=body)
+    assert (status, b"".join(chunks)) == (expected.status, expected.data)
+    assert list(headers) == [h for h in expected.headers if h[0] != "X-Request-ID"]

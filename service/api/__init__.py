@@ -5,21 +5,18 @@ from __future__ import annotations
 import http
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Flask, Response
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from ..domain import IdKeys, Release
-from . import problems
-from .catalogue import catalogue_blueprints
+from . import catalogue, health, problems, routines
+from . import releases as releases_api
 from .docs import docs_assets_blueprint
-from .health import health_blueprint
-from .releases import releases_blueprint
+from .problem_schema import ProblemSchema
 from .representations import Store
-from .routine_schemas import RoutineRequestSchemas
-from .routines import routines_blueprint
-from .schemas import ProblemSchema, Vocabulary, request_schemas
+from .routine_answers import RoutineAnswers
 
 API_DESCRIPTION = """\
 Exercises, stretches, precautions and guidance for **metatarsalgia** (pain in the ball of the
@@ -77,28 +74,14 @@ def id_keys(app: Flask) -> IdKeys:
 
 
 def register(app: Flask, releases: dict[str, Release]) -> Api:
-    """The one registration point of every blueprint."""
+    """The one registration point of every blueprint, and of what the views share."""
     store = Store(releases, app.config["LATEST_MAX_AGE"])
+    answers = RoutineAnswers(store, id_keys(app))
     app.extensions["content_store"] = store
+    app.extensions["routine_answers"] = answers
+    app.extensions["routine_direct"] = answers.direct
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
-    vocabulary = Vocabulary.of(releases.values())
-    schemas = request_schemas(vocabulary)
-    routines, direct = routines_blueprint(store, RoutineRequestSchemas.of(vocabulary), id_keys(app))
-    app.extensions["routine_direct"] = direct
-    for blueprint in (
-        *catalogue_blueprints(store, schemas),
-        routines,
-        releases_blueprint(store),
-        health_blueprint(store),
-    ):
+    for blueprint in (*catalogue.BLUEPRINTS, routines.blp, releases_api.blp, health.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets_blueprint())
-
-    @app.after_request
-    def content_version_on_errors(response: Response) -> Response:
-        version = g.get("content_version")
-        if version is not None:
-            response.headers.setdefault("Content-Version", version)
-        return response
-
     return api

@@ -10,9 +10,13 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import default_exceptions
 
+from .problem_schema import ProblemSchema
 from .problems import PROBLEM_JSON, fail, problem_for
-from .schemas import ProblemSchema
 
+UNKNOWN_VERSION = (
+    "Content version '0.0.0' is not available. Available versions: those GET "
+    "/content/releases lists."
+)
 CONTENT_HEADERS = {
     "ETag": {
         "description": "Strong validator of this representation; send it in If-None-Match.",
@@ -105,3 +109,40 @@ class Blueprint(SmorestBlueprint):  # type: ignore[misc]
                 "detail": detail,
             },
         )
+
+    def content(
+        self,
+        schema: Any,
+        description: str,
+        *,
+        example: Any = None,
+        examples: dict[str, Any] | None = None,
+        headers: dict[str, Any] | None = None,
+        links: dict[str, tuple[str, dict[str, str]]] | None = None,
+        not_found: str | None = "Unknown content_version.",
+        not_found_detail: str = UNKNOWN_VERSION,
+    ) -> Any:
+        """Documents a content answer: its 200 and example, If-None-Match and 304, and a 404.
+
+        `links` names OpenAPI links from the 200: name to (operationId, parameters).
+        """
+
+        def decorate(func: Any) -> Any:
+            if links:
+                func = self.doc(responses={200: {"links": {
+                    name: {"operationId": operation, "parameters": parameters}
+                    for name, (operation, parameters) in links.items()
+                }}})(func)  # fmt: skip
+            if not_found is not None:
+                func = self.problem(404, not_found, not_found_detail)(func)
+            func = self.conditional()(func)
+            return self.response(
+                200,
+                schema,
+                description=description,
+                headers=CONTENT_HEADERS if headers is None else headers,
+                example=example,
+                examples=examples,
+            )(func)
+
+        return decorate

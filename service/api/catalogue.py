@@ -1,25 +1,28 @@
-"""The catalogue: /exercises, /stretches, /precautions and /guidance, one blueprint each."""
+"""The catalogue: /exercises, /stretches, /precautions, /guidance and /screening."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
+from flask import Response
 from flask.views import MethodView
 
-from ..domain import Filters, Kind
+from ..domain import Filters, Kind, Release
 from .blueprint import CONTENT_HEADERS, Blueprint
-from .representations import Store, respond
-from .schemas import (
-    NO_EQUIPMENT,
-    GuidanceSchema,
-    ItemSchema,
-    PrecautionSchema,
-    RequestSchemas,
-    ScreeningQuestionSchema,
-)
+from .content_schemas import GuidanceSchema, ItemSchema, PrecautionSchema, ScreeningQuestionSchema
+from .examples import examples
+from .problems import problem_for
+from .query_schemas import NO_EQUIPMENT, ItemQuerySchema, PageQuerySchema, ReleaseQuerySchema
+from .representations import current_store, respond
 
+SCHEMAS: dict[Kind, ma.Schema] = {
+    Kind.EXERCISE: ItemSchema(),
+    Kind.STRETCH: ItemSchema(),
+    Kind.PRECAUTION: PrecautionSchema(),
+    Kind.GUIDANCE: GuidanceSchema(),
+    Kind.SCREENING: ScreeningQuestionSchema(),
+}
 PAGINATION_HEADER = {
     "X-Pagination": {
         "description": (
@@ -29,187 +32,239 @@ PAGINATION_HEADER = {
         "schema": {"type": "string"},
     }
 }
-UNKNOWN_VERSION = "Content version '9.9.9' is not available. Available versions: 1.0.0."
+ITEM_FILTERS = "Filter by `equipment`, `position`, `focus`, `difficulty` and text `q`; all combine."
 
 
-@dataclass(frozen=True)
-class Collection:
-    """What differs between the catalogue's collections."""
-
-    kind: Kind
-    singular: str
-    noun: str  # names its views and operations: ExerciseById, getExercise
-    nouns: str  # Exercises, listExercises
-    schema: type[ma.Schema]
-    description: str
-    filters: str
-
-    @property
-    def id_arg(self) -> str:
-        """The path parameter: exercise_id, screening_question_id."""
-        return f"{self.singular.replace(' ', '_')}_id"
+def list_entries(kind: Kind, args: dict[str, Any]) -> Response:
+    """One page of a collection, filtered, from the release the request reads."""
+    store = current_store()
+    resolved = store.resolve(args.get("content_version"))
+    filters = _filters(resolved.release, args)
+    listing = store.listing(
+        resolved.release.version, kind, filters, args["page"], args["page_size"], SCHEMAS[kind].dump
+    )
+    return respond(store, listing, resolved)
 
 
-COLLECTIONS = (
-    Collection(
-        Kind.EXERCISE,
-        "exercise",
-        "Exercise",
-        "Exercises",
-        ItemSchema,
-        "Exercises for metatarsalgia, with steps, equipment, dosage and cautions.",
-        "Filter by `equipment`, `position`, `focus`, `difficulty` and text `q`; all filters "
-        "combine.",
-    ),
-    Collection(
-        Kind.STRETCH,
-        "stretch",
-        "Stretch",
-        "Stretches",
-        ItemSchema,
-        "Stretches, done before and after the exercises.",
-        "Filter by `equipment`, `position`, `focus`, `difficulty` and text `q`; all filters "
-        "combine.",
-    ),
-    Collection(
-        Kind.PRECAUTION,
-        "precaution",
-        "Precaution",
-        "Precautions",
-        PrecautionSchema,
-        "General precautions to take before and while exercising.",
-        "Filter by text `q` over title, summary and advice.",
-    ),
-    Collection(
-        Kind.GUIDANCE,
-        "guidance",
-        "Guidance",
-        "Guidance",
-        GuidanceSchema,
-        "What metatarsalgia is, self-care, exercising with it, and when to see a professional.",
-        "Filter by text `q` over title, summary and body.",
-    ),
-    Collection(
-        Kind.SCREENING,
-        "screening question",
-        "ScreeningQuestion",
-        "ScreeningQuestions",
-        ScreeningQuestionSchema,
-        "Red-flag questions to ask before a routine: a yes means see a professional instead. "
-        "Send the answers as a routine request's `screening`.",
-        "Filter by text `q` over question, reason and advice.",
-    ),
+def get_entry(kind: Kind, args: dict[str, Any], entry_id: str) -> Response:
+    """One entry of a collection, from the release the request reads; 404 when it has none."""
+    store = current_store()
+    resolved = store.resolve(args.get("content_version"))
+    return respond(
+        store, store.entity(resolved.release, kind, entry_id, SCHEMAS[kind].dump), resolved
+    )
+
+
+def _filters(release: Release, args: dict[str, Any]) -> Filters:
+    wanted = args.get("equipment")
+    if wanted is not None:
+        known = sorted(equipment.id for equipment in release.equipment)
+        unknown = [
+            ("query", f"equipment[{index}]", f"Must be one of: {NO_EQUIPMENT}, {', '.join(known)}.")
+            for index, name in enumerate(wanted)
+            if name != NO_EQUIPMENT and name not in known
+        ]
+        if unknown:
+            raise problem_for(422, unknown)
+    return Filters(
+        equipment=None if wanted is None else frozenset(wanted) - {NO_EQUIPMENT},
+        position=args.get("position"),
+        focus=args.get("focus"),
+        difficulty=args.get("difficulty"),
+        query=args.get("q"),
+    )
+
+
+def _blueprint(kind: Kind, description: str) -> Blueprint:
+    return Blueprint(kind.value, __name__, url_prefix=f"/{kind.value}", description=description)
+
+
+def _id_parameter(kind: Kind) -> dict[str, Any]:
+    return {
+        "in": "path",
+        "name": _id_name(kind),
+        "description": f"Stable id of the {kind.singular}.",
+        "example": examples()["ids"][kind.value],
+        "schema": {"type": "string", "maxLength": 200},
+    }
+
+
+def _id_name(kind: Kind) -> str:
+    """The path parameter of an entry's id: exercise_id, screening_question_id."""
+    return f"{kind.singular.replace(' ', '_')}_id"
+
+
+def _listed(kind: Kind, get_operation: str) -> dict[str, Any]:
+    """What every list operation documents: its 200, example, paging header and link."""
+    return {
+        "description": f"One page of {kind.value}, in content order.",
+        "example": [examples()["entries"][kind.value]],
+        "headers": CONTENT_HEADERS | PAGINATION_HEADER,
+        "links": {get_operation: (get_operation, {_id_name(kind): "$response.body#/0/id"})},
+    }
+
+
+def _one(kind: Kind) -> dict[str, Any]:
+    """What every get-one operation documents: its 200, example and 404."""
+    return {
+        "description": f"The full {kind.singular} entry.",
+        "example": examples()["entries"][kind.value],
+        "not_found": f"No such {kind.singular}, or unknown content_version.",
+        "not_found_detail": f"Content release 0.0.0 has no {kind.singular} with id 'unknown'.",
+    }
+
+
+exercises = _blueprint(Kind.EXERCISE, "Exercises, with steps, equipment, dosage and cautions.")
+stretches = _blueprint(Kind.STRETCH, "Stretches, done before and after the exercises.")
+precautions = _blueprint(Kind.PRECAUTION, "General precautions before and while exercising.")
+guidance = _blueprint(
+    Kind.GUIDANCE,
+    "What metatarsalgia is, self-care, exercising with it, and when to see a professional.",
+)
+screening = _blueprint(
+    Kind.SCREENING,
+    "Red-flag questions to ask before a routine: a yes means see a professional instead.",
 )
 
 
-def catalogue_blueprints(store: Store, schemas: RequestSchemas) -> list[Blueprint]:
-    """One blueprint per collection, documented with examples from the latest release."""
-    return [_blueprint(store, collection, schemas) for collection in COLLECTIONS]
+@exercises.route("")
+class Exercises(MethodView):
+    @exercises.arguments(ItemQuerySchema, location="query", as_kwargs=False)
+    @exercises.content(ItemSchema(many=True), **_listed(Kind.EXERCISE, "getExercise"))
+    @exercises.doc(operationId="listExercises")
+    def get(self, args: dict[str, Any], **_: Any) -> Any:
+        """List exercises
+
+        Exercises for metatarsalgia, with steps, equipment, dosage and cautions, paginated with
+        `page` and `page_size`; the X-Pagination header carries totals. Filter by `equipment`,
+        `position`, `focus`, `difficulty` and text `q`; all filters combine.
+        """
+        return list_entries(Kind.EXERCISE, args)
 
 
-def _blueprint(store: Store, collection: Collection, schemas: RequestSchemas) -> Blueprint:
-    kind, schema = collection.kind, collection.schema()
-    items = kind in (Kind.EXERCISE, Kind.STRETCH)
-    query_schema = schemas.items if items else schemas.page
-    name = kind.value
-    id_arg = collection.id_arg
-    blp = Blueprint(name, __name__, url_prefix=f"/{name}", description=collection.description)
-    example = store.dumped(store.latest, kind, schema.dump)[0]
+@exercises.route("/<exercise_id>", parameters=[_id_parameter(Kind.EXERCISE)])
+class ExerciseById(MethodView):
+    @exercises.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
+    @exercises.content(ItemSchema, **_one(Kind.EXERCISE))
+    @exercises.doc(operationId="getExercise")
+    def get(self, args: dict[str, Any], exercise_id: str, **_: Any) -> Any:
+        """Get one exercise
 
-    def filters(args: dict[str, Any]) -> Filters:
-        wanted = args.get("equipment")
-        return Filters(
-            equipment=None if wanted is None else frozenset(wanted) - {NO_EQUIPMENT},
-            position=args.get("position"),
-            focus=args.get("focus"),
-            difficulty=args.get("difficulty"),
-            query=args.get("q"),
-        )
+        The full exercise, by its stable id.
+        """
+        return get_entry(Kind.EXERCISE, args, exercise_id)
 
-    class ListView(MethodView):
-        @blp.arguments(query_schema, location="query", as_kwargs=False)
-        @blp.response(
-            200,
-            collection.schema(many=True),
-            description=f"One page of {name}, in content order.",
-            headers=CONTENT_HEADERS | PAGINATION_HEADER,
-            example=[example],
-        )
-        @blp.conditional()
-        @blp.problem(404, "Unknown content_version.", UNKNOWN_VERSION)
-        @blp.doc(
-            summary=f"List {name}",
-            description=f"{collection.description} Paginated with `page` and `page_size`; "
-            f"the X-Pagination header carries totals. {collection.filters}",
-            operationId=f"list{collection.nouns}",
-            responses={
-                200: {
-                    "links": {
-                        f"Get{collection.noun}": {
-                            "operationId": f"get{collection.noun}",
-                            "parameters": {id_arg: "$response.body#/0/id"},
-                            "description": f"The first {collection.singular} of the page.",
-                        }
-                    }
-                }
-            },
-        )
-        def get(self, args: dict[str, Any], **_: Any) -> Any:
-            release = store.resolve(args.get("content_version"))
-            return respond(
-                store,
-                store.listing(
-                    release.version,
-                    kind,
-                    filters(args),
-                    args["page"],
-                    args["page_size"],
-                    schema.dump,
-                ),
-            )
 
-    class ItemView(MethodView):
-        @blp.arguments(schemas.release, location="query", as_kwargs=False)
-        @blp.response(
-            200,
-            collection.schema,
-            description=f"The full {collection.singular} entry.",
-            headers=CONTENT_HEADERS,
-            example=example,
-        )
-        @blp.conditional()
-        @blp.problem(
-            404,
-            f"No such {collection.singular}, or unknown content_version.",
-            f"Content release 1.0.0 has no {collection.singular} with id 'unknown'.",
-        )
-        @blp.doc(
-            summary=f"Get one {collection.singular}",
-            description=f"The full {collection.singular} entry, by its stable id.",
-            operationId=f"get{collection.noun}",
-        )
-        def get(self, args: dict[str, Any], **path: Any) -> Any:
-            release = store.resolve(args.get("content_version"))
-            return respond(store, store.entity(release, kind, path[id_arg], schema.dump))
+@stretches.route("")
+class Stretches(MethodView):
+    @stretches.arguments(ItemQuerySchema, location="query", as_kwargs=False)
+    @stretches.content(ItemSchema(many=True), **_listed(Kind.STRETCH, "getStretch"))
+    @stretches.doc(operationId="listStretches")
+    def get(self, args: dict[str, Any], **_: Any) -> Any:
+        """List stretches
 
-    ListView.__name__ = collection.nouns
-    ItemView.__name__ = f"{collection.noun}ById"
-    blp.route("")(ListView)
-    blp.route(
-        f"/<{id_arg}>",
-        parameters=[
-            {
-                "in": "path",
-                "name": id_arg,
-                "description": f"Stable id of the {collection.singular}.",
-                "example": example["id"],
-                "schema": {
-                    "type": "string",
-                    "enum": sorted(
-                        {e.id for release in store.releases.values() for e in release.entries(kind)}
-                    ),
-                },
-            }
-        ],
-    )(ItemView)
-    return blp
+        Stretches, done before and after the exercises, paginated with `page` and `page_size`;
+        the X-Pagination header carries totals. Filter by `equipment`, `position`, `focus`,
+        `difficulty` and text `q`; all filters combine.
+        """
+        return list_entries(Kind.STRETCH, args)
+
+
+@stretches.route("/<stretch_id>", parameters=[_id_parameter(Kind.STRETCH)])
+class StretchById(MethodView):
+    @stretches.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
+    @stretches.content(ItemSchema, **_one(Kind.STRETCH))
+    @stretches.doc(operationId="getStretch")
+    def get(self, args: dict[str, Any], stretch_id: str, **_: Any) -> Any:
+        """Get one stretch
+
+        The full stretch, by its stable id.
+        """
+        return get_entry(Kind.STRETCH, args, stretch_id)
+
+
+@precautions.route("")
+class Precautions(MethodView):
+    @precautions.arguments(PageQuerySchema, location="query", as_kwargs=False)
+    @precautions.content(PrecautionSchema(many=True), **_listed(Kind.PRECAUTION, "getPrecaution"))
+    @precautions.doc(operationId="listPrecautions")
+    def get(self, args: dict[str, Any], **_: Any) -> Any:
+        """List precautions
+
+        General precautions to take before and while exercising, paginated with `page` and
+        `page_size`. Filter by text `q` over title, summary and advice.
+        """
+        return list_entries(Kind.PRECAUTION, args)
+
+
+@precautions.route("/<precaution_id>", parameters=[_id_parameter(Kind.PRECAUTION)])
+class PrecautionById(MethodView):
+    @precautions.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
+    @precautions.content(PrecautionSchema, **_one(Kind.PRECAUTION))
+    @precautions.doc(operationId="getPrecaution")
+    def get(self, args: dict[str, Any], precaution_id: str, **_: Any) -> Any:
+        """Get one precaution
+
+        The full precaution, by its stable id.
+        """
+        return get_entry(Kind.PRECAUTION, args, precaution_id)
+
+
+@guidance.route("")
+class GuidanceList(MethodView):
+    @guidance.arguments(PageQuerySchema, location="query", as_kwargs=False)
+    @guidance.content(GuidanceSchema(many=True), **_listed(Kind.GUIDANCE, "getGuidance"))
+    @guidance.doc(operationId="listGuidance")
+    def get(self, args: dict[str, Any], **_: Any) -> Any:
+        """List guidance
+
+        What metatarsalgia is, self-care, exercising with it, and when to see a professional,
+        paginated with `page` and `page_size`. Filter by text `q` over title, summary and body.
+        """
+        return list_entries(Kind.GUIDANCE, args)
+
+
+@guidance.route("/<guidance_id>", parameters=[_id_parameter(Kind.GUIDANCE)])
+class GuidanceById(MethodView):
+    @guidance.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
+    @guidance.content(GuidanceSchema, **_one(Kind.GUIDANCE))
+    @guidance.doc(operationId="getGuidance")
+    def get(self, args: dict[str, Any], guidance_id: str, **_: Any) -> Any:
+        """Get one guidance entry
+
+        The full guidance entry, by its stable id.
+        """
+        return get_entry(Kind.GUIDANCE, args, guidance_id)
+
+
+@screening.route("")
+class ScreeningQuestions(MethodView):
+    @screening.arguments(PageQuerySchema, location="query", as_kwargs=False)
+    @screening.content(
+        ScreeningQuestionSchema(many=True), **_listed(Kind.SCREENING, "getScreeningQuestion")
+    )
+    @screening.doc(operationId="listScreeningQuestions")
+    def get(self, args: dict[str, Any], **_: Any) -> Any:
+        """List screening questions
+
+        Red-flag questions to ask before a routine: a yes means see a professional instead.
+        Send the answers as a routine request's `screening`. Paginated with `page` and
+        `page_size`; filter by text `q` over question, reason and advice.
+        """
+        return list_entries(Kind.SCREENING, args)
+
+
+@screening.route("/<screening_question_id>", parameters=[_id_parameter(Kind.SCREENING)])
+class ScreeningQuestionById(MethodView):
+    @screening.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
+    @screening.content(ScreeningQuestionSchema, **_one(Kind.SCREENING))
+    @screening.doc(operationId="getScreeningQuestion")
+    def get(self, args: dict[str, Any], screening_question_id: str, **_: Any) -> Any:
+        """Get one screening question
+
+        The full screening question, by its stable id.
+        """
+        return get_entry(Kind.SCREENING, args, screening_question_id)
+
+
+BLUEPRINTS = (exercises, stretches, precautions, guidance, screening)

@@ -9,7 +9,8 @@ from flask import Response
 from flask.views import MethodView
 
 from .blueprint import Blueprint
-from .representations import Store, to_json
+from .examples import examples
+from .representations import current_store, to_json
 
 
 class HealthSchema(ma.Schema):
@@ -25,52 +26,48 @@ class HealthSchema(ma.Schema):
     )
 
 
-def health_blueprint(store: Store) -> Blueprint:
-    blp = Blueprint(
-        "operations",
-        __name__,
-        url_prefix="/health",
-        description="Liveness and readiness, for operators; not part of the content API.",
-    )
-    # The app is built only after every release has loaded and passed its checks, so a
-    # process that answers at all is ready.
-    ready = to_json(
-        {
-            "status": "ready",
-            "latest_version": store.latest.version,
-            "versions": list(store.releases),
-        }
-    )
-    live = to_json({"status": "live"})
+blp = Blueprint(
+    "operations",
+    __name__,
+    url_prefix="/health",
+    description="Liveness and readiness, for operators; not part of the content API.",
+)
+LIVE = to_json({"status": "live"})
+READY_EXAMPLE = {
+    "status": "ready",
+    "latest_version": examples()["release"],
+    "versions": [summary["version"] for summary in reversed(examples()["releases"])],
+}
 
-    def answer(body: bytes) -> Response:
-        return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})
 
-    @blp.route("/live")
-    class Live(MethodView):
-        @blp.response(200, HealthSchema, example={"status": "live"})
-        @blp.doc(
-            summary="Liveness",
-            description="200 while the process can answer requests.",
-            operationId="getLiveness",
+def _answer(body: bytes) -> Response:
+    return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})
+
+
+@blp.route("/live")
+class Live(MethodView):
+    @blp.response(200, HealthSchema, example={"status": "live"})
+    @blp.doc(operationId="getLiveness")
+    def get(self) -> Any:
+        """Liveness
+
+        200 while the process can answer requests.
+        """
+        return _answer(LIVE)
+
+
+@blp.route("/ready")
+class Ready(MethodView):
+    @blp.response(200, HealthSchema, example=READY_EXAMPLE)
+    @blp.doc(operationId="getReadiness")
+    def get(self) -> Any:
+        """Readiness
+
+        200 once every content release has loaded and passed its checks, with the latest
+        version; a process with invalid content never starts, so one that answers is ready.
+        """
+        store = current_store()
+        versions = list(store.releases)
+        return _answer(
+            to_json({"status": "ready", "latest_version": versions[-1], "versions": versions})
         )
-        def get(self) -> Any:
-            return answer(live)
-
-    @blp.route("/ready")
-    class Ready(MethodView):
-        @blp.response(
-            200,
-            HealthSchema,
-            example={"status": "ready", "latest_version": "1.0.0", "versions": ["1.0.0"]},
-        )
-        @blp.doc(
-            summary="Readiness",
-            description="200 once every content release has loaded and passed its checks, "
-            "with the latest version; a process with invalid content never starts.",
-            operationId="getReadiness",
-        )
-        def get(self) -> Any:
-            return answer(ready)
-
-    return blp

@@ -58,10 +58,17 @@ def problem(
     return response
 
 
-def fail(status: int, detail: str, **members: Any) -> NoReturn:
-    """Stop handling the request with a problem of this status, detail and extension members."""
+def fail(
+    status: int, detail: str, *, headers: Mapping[str, str] | None = None, **members: Any
+) -> NoReturn:
+    """Stop handling the request with a problem of this status, detail, headers and extension
+    members."""
     error = default_exceptions[status]()
-    error.data = {"message": detail, "members": members}  # type: ignore[attr-defined]
+    error.data = {  # type: ignore[attr-defined]
+        "message": detail,
+        "members": members,
+        "headers": headers or {},
+    }
     raise error
 
 

@@ -7,14 +7,27 @@ from typing import Any
 from flask.views import MethodView
 
 from ..domain import Release
-from .blueprint import CONTENT_HEADERS, Blueprint
-from .catalogue import UNKNOWN_VERSION
-from .representations import Representation, Store, represent, respond
-from .schemas import ManifestSchema, ReleaseSummarySchema
+from .blueprint import Blueprint
+from .content_schemas import ManifestSchema, ReleaseSummarySchema
+from .examples import examples
+from .representations import Representation, current_store, represent, respond
+
+blp = Blueprint(
+    "releases",
+    __name__,
+    url_prefix="/content/releases",
+    description="Content releases: immutable, versioned sets of the catalogue's content.",
+)
+VERSION_PARAMETER = {
+    "in": "path",
+    "name": "version",
+    "description": "Semantic version of the release (see GET /content/releases).",
+    "example": examples()["release"],
+    "schema": {"type": "string", "maxLength": 64},
+}
 
 
-def describe(release: Release, latest: Release) -> dict[str, Any]:
-    """The fields shared by a release's summary and its manifest."""
+def _describe(release: Release, latest: Release) -> dict[str, Any]:
     manifest = release.manifest
     return {
         "version": release.version,
@@ -31,90 +44,66 @@ def describe(release: Release, latest: Release) -> dict[str, Any]:
     }
 
 
-def releases_blueprint(store: Store) -> Blueprint:
-    blp = Blueprint(
-        "releases",
-        __name__,
-        url_prefix="/content/releases",
-        description="Content releases: immutable, versioned sets of the catalogue's content.",
-    )
-    summaries = ReleaseSummarySchema(many=True).dump(
-        [describe(release, store.latest) for release in reversed(store.releases.values())]
-    )
-    manifests = {
-        version: ManifestSchema().dump(describe(release, store.latest))
-        for version, release in store.releases.items()
-    }
+def summaries(releases: dict[str, Release]) -> list[dict[str, Any]]:
+    """Every release's summary, newest first; the last of `releases` is the latest."""
+    latest = list(releases.values())[-1]
+    listed = [_describe(release, latest) for release in reversed(releases.values())]
+    dumped: list[dict[str, Any]] = ReleaseSummarySchema(many=True).dump(listed)
+    return dumped
+
+
+def manifest(release: Release, latest: Release) -> dict[str, Any]:
+    """A release's manifest as GET /content/releases/{version} gives it."""
+    dumped: dict[str, Any] = ManifestSchema().dump(_describe(release, latest))
+    return dumped
+
+
+def _listing() -> Representation:
+    store = current_store()
     # The list describes the set of releases, not one of them: its ETag is over the latest.
-    listing: Representation = represent(store.latest, summaries)
-    pages = {
-        version: represent(store.releases[version], manifest)
-        for version, manifest in manifests.items()
-    }
+    return store.once("releases", lambda: represent(store.latest, summaries(store.releases)))
 
-    @blp.route("")
-    class Releases(MethodView):
-        @blp.response(
-            200,
-            ReleaseSummarySchema(many=True),
-            description="Every release, newest first.",
-            headers=CONTENT_HEADERS,
-            example=summaries,
-        )
-        @blp.conditional()
-        @blp.doc(
-            summary="List content releases",
-            description="Every content release the service holds, newest first, with its "
-            "date, checksum and the number of entries of each kind. `Content-Version` names the "
-            "latest release, which requests without `content_version` read.",
-            operationId="listReleases",
-            responses={
-                200: {
-                    "links": {
-                        "GetRelease": {
-                            "operationId": "getRelease",
-                            "parameters": {"version": "$response.body#/0/version"},
-                            "description": "The manifest of the newest release.",
-                        }
-                    }
-                }
-            },
-        )
-        def get(self, **_: Any) -> Any:
-            store.resolve(None)
-            return respond(store, listing)
 
-    @blp.route(
-        "/<version>",
-        parameters=[
-            {
-                "in": "path",
-                "name": "version",
-                "description": "Semantic version of the release.",
-                "example": store.latest.version,
-                "schema": {"type": "string", "enum": list(store.releases)},
-            }
-        ],
+@blp.route("")
+class Releases(MethodView):
+    @blp.content(
+        ReleaseSummarySchema(many=True),
+        "Every release, newest first.",
+        example=examples()["releases"],
+        links={"GetRelease": ("getRelease", {"version": "$response.body#/0/version"})},
+        not_found=None,
     )
-    class ReleaseByVersion(MethodView):
-        @blp.response(
-            200,
-            ManifestSchema,
-            description="The release's manifest.",
-            headers=CONTENT_HEADERS,
-            example=manifests[store.latest.version],
-        )
-        @blp.conditional()
-        @blp.problem(404, "No release with this version.", UNKNOWN_VERSION)
-        @blp.doc(
-            summary="Get a release's manifest",
-            description="The manifest of one release: version, date, checksum, counts, what "
-            "changed, its equipment vocabulary and the sources its content cites. Releases are "
-            "immutable, so this response is cached for a long time.",
-            operationId="getRelease",
-        )
-        def get(self, version: str, **_: Any) -> Any:
-            release = store.resolve(version)
-            return respond(store, pages[release.version])
+    @blp.doc(operationId="listReleases")
+    def get(self, **_: Any) -> Any:
+        """List content releases
 
-    return blp
+        Every content release the service holds, newest first, with its date, checksum and
+        the number of entries of each kind. `Content-Version` names the latest release, which
+        requests without `content_version` read.
+        """
+        store = current_store()
+        return respond(store, _listing(), store.resolve(None))
+
+
+@blp.route("/<version>", parameters=[VERSION_PARAMETER])
+class ReleaseByVersion(MethodView):
+    @blp.content(
+        ManifestSchema, "The release's manifest.", example=examples()["manifest"],
+        not_found="No release with this version.",
+    )  # fmt: skip
+    @blp.doc(operationId="getRelease")
+    def get(self, version: str, **_: Any) -> Any:
+        """Get a release's manifest
+
+        The manifest of one release: version, date, checksum, counts, what changed, its
+        equipment vocabulary and the sources its content cites. Releases are immutable, so
+        this response is cached for a long time.
+        """
+        store = current_store()
+        resolved = store.resolve(version)
+        release = resolved.release
+        page = store.once(
+            ("manifest", release.version),
+            lambda: represent(release, manifest(release, store.latest)),
+        )
+        return respond(store, page, resolved)

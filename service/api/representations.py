@@ -17,10 +17,10 @@ from typing import Any
 
 import brotli
 import orjson
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from werkzeug.http import parse_accept_header
 
-from ..domain import Filters, Kind, Release, paginate
+from ..domain import Filters, Kind, Release, paginate, select
 from ..fastpath import CACHEABLE_KEY
 from .problems import fail
 
@@ -87,6 +87,14 @@ def represent(
     return Representation(body, f'"{digest.hexdigest()}"', tuple(headers), per_request)
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The release a request reads, and whether the request named it (pinned)."""
+
+    release: Release
+    pinned: bool
+
+
 class Store:
     """The loaded releases and their cached representations, for one app."""
 
@@ -100,6 +108,14 @@ class Store:
         self._routines: OrderedDict[tuple[str, object], Representation] = OrderedDict()
         self._routine_bytes = 0
         self._routines_lock = threading.Lock()
+        self._once: dict[object, Representation] = {}
+
+    def once(self, key: object, build: Callable[[], Representation]) -> Representation:
+        """The representation built for `key`, built on first use and kept."""
+        found = self._once.get(key)
+        if found is None:
+            found = self._once[key] = build()
+        return found
 
     def routine(
         self, release: Release, key: object, build: Callable[[], Representation]
@@ -124,8 +140,8 @@ class Store:
                     self._routine_bytes -= len(dropped.body)
         return found
 
-    def resolve(self, version: str | None) -> Release:
-        """The release a request asks for; the latest when it names none.
+    def resolve(self, version: str | None) -> Resolved:
+        """The release a request asks for (the latest when it names none), and whether pinned.
 
         Aborts with 404, listing the available versions, when the version is unknown.
         """
@@ -136,9 +152,7 @@ class Store:
                 404,
                 f"Content version {version!r} is not available. Available versions: {available}.",
             )
-        g.content_version = release.version
-        g.content_pinned = version is not None
-        return release
+        return Resolved(release, version is not None)
 
     def release(self, version: str | None) -> Release | None:
         """The release a request asks for (the latest when it names none), or None."""
@@ -164,6 +178,7 @@ class Store:
                     404,
                     f"Content release {release.version} has no {kind.singular} "
                     f"with id {entry_id[:100]!r}.",
+                    headers={"Content-Version": release.version},
                 )
             found = self._entities[key] = represent(release, dump(entry))
         return found
@@ -178,12 +193,9 @@ class Store:
         dump: Callable[[Any], Any],
     ) -> Representation:
         release = self.releases[version]
-        dumped = self.dumped(release, kind, dump)
-        selected = [
-            data
-            for entry, data in zip(release.entries(kind), dumped, strict=True)
-            if filters.keeps(entry)
-        ]
+        entries = release.entries(kind)
+        dumped = dict(zip(entries, self.dumped(release, kind, dump), strict=True))
+        selected = [dumped[entry] for entry in select(entries, filters)]
         current = paginate(selected, page, page_size)
         header = {
             "total": current.total,
@@ -203,12 +215,18 @@ class Store:
         )
 
 
-def respond(store: Store, representation: Representation) -> Response:
+def current_store() -> Store:
+    """The app's store of releases and representations."""
+    store: Store = current_app.extensions["content_store"]
+    return store
+
+
+def respond(store: Store, representation: Representation, resolved: Resolved) -> Response:
     """A content response: the representation with its release's headers and caching."""
     return send(
         representation,
         mimetype=JSON,
-        headers=release_headers(store, g.content_version, pinned=bool(g.get("content_pinned"))),
+        headers=release_headers(store, resolved.release.version, pinned=resolved.pinned),
     )
 
 

@@ -3,7 +3,7 @@
 from .catalogue import Filters, Page, matches, paginate, select
 from .feedback import Decision, Effort, Feedback, Outcome, decide
 from .ids import IdKeys, RoutineIdError, decode_routine_id, encode_routine_id, read_legacy_id
-from .loading import bundled_releases, is_version, load_release, load_releases
+from .loading import bundled_releases, is_version, load_release, load_releases, version_key
 from .model import (
     Activity,
     Basis,
@@ -31,23 +31,18 @@ from .model import (
     Value,
     Variation,
 )
+from .planning import Planned, PlannedActivity
 from .programme import Dose, Rung
 from .reading import ContentError
+from .requests import NoRoutines, PositionChoice, RoutineError, RoutineRequest, request_for
 from .routines import (
-    NoRoutines,
-    Planned,
-    PlannedActivity,
-    PositionChoice,
     Reason,
     Routine,
-    RoutineError,
-    RoutineRequest,
     Screening,
     Section,
     Status,
     generate_routine,
     programme,
-    request_for,
 )
 
 __all__ = [
@@ -112,4 +107,5 @@ __all__ = [
     "read_legacy_id",
     "request_for",
     "select",
+    "version_key",
 ]

@@ -11,14 +11,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .model import Release, Urgency
-from .routines import (
-    RoutineError,
-    RoutineRequest,
-    band_of,
-    check_request,
-    current_stage,
-    placed_stage,
-)
+from .requests import RoutineError, RoutineRequest, check_request
+from .routines import band_of, current_stage, placed_stage
 
 
 class Decision(StrEnum):

@@ -22,7 +22,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from .routines import RoutineError, RoutineRequest
+from .requests import RoutineError, RoutineRequest
 
 PREFIX = "r2"
 LEGACY_PREFIX = "r1"

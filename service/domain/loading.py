@@ -13,45 +13,27 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import entries
 from .model import (
-    Basis,
     Citation,
-    Difficulty,
-    Dosage,
-    Equipment,
-    Focus,
-    Guidance,
-    Item,
     Kind,
-    Load,
     Manifest,
-    Position,
-    Precaution,
-    Range,
     Release,
-    ScreeningQuestion,
     Source,
-    Urgency,
-    Value,
-    Variation,
 )
 from .reading import (
     ContentError,
     Object,
     Place,
-    citations,
     describe,
     no_repeats,
     parse_json,
-    read_ident,
-    read_value,
 )
 from .rules import RULES_FILE, check_rules, read_rules
 
 T = TypeVar("T")
 
 VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
-RESERVED_EQUIPMENT = "none"
 FILES = (
     "manifest.json",
     "equipment.json",
@@ -135,12 +117,16 @@ def load_release(folder: Traversable | Path) -> Release:
     release = Release(
         manifest=manifest,
         checksum=f"sha256:{checksum.hexdigest()}",
-        equipment=_entries(folder.name, "equipment.json", docs, _equipment, keys),
-        exercises=_entries(folder.name, "exercises.json", docs, _item(Kind.EXERCISE), keys),
-        stretches=_entries(folder.name, "stretches.json", docs, _item(Kind.STRETCH), keys),
-        precautions=_entries(folder.name, "precautions.json", docs, _precaution, keys),
-        guidance=_entries(folder.name, "guidance.json", docs, _guidance, keys),
-        screening=_entries(folder.name, "screening.json", docs, _screening, keys),
+        equipment=_entries(folder.name, "equipment.json", docs, entries.read_equipment, keys),
+        exercises=_entries(
+            folder.name, "exercises.json", docs, entries.read_item(Kind.EXERCISE), keys
+        ),
+        stretches=_entries(
+            folder.name, "stretches.json", docs, entries.read_item(Kind.STRETCH), keys
+        ),
+        precautions=_entries(folder.name, "precautions.json", docs, entries.read_precaution, keys),
+        guidance=_entries(folder.name, "guidance.json", docs, entries.read_guidance, keys),
+        screening=_entries(folder.name, "screening.json", docs, entries.read_screening, keys),
         rules=(
             read_rules(Place(f"{folder.name}/{RULES_FILE}"), docs[RULES_FILE])
             if RULES_FILE in docs
@@ -256,167 +242,6 @@ def _manifest(place: Place, data: object) -> Manifest:
         safety_notice=obj.ident("safety_notice"),
         professional_advice=obj.ident("professional_advice"),
         sources=sources,
-    )
-
-
-def _equipment(obj: Object) -> Equipment:
-    equipment_id = obj.ident("id")
-    if equipment_id == RESERVED_EQUIPMENT:
-        raise obj.place.error("id", f"{RESERVED_EQUIPMENT!r} is reserved for 'no equipment'")
-    return Equipment(id=equipment_id, name=obj.text("name"), description=obj.text("description"))
-
-
-def _item(kind: Kind) -> Callable[[Object], Item]:
-    def build(obj: Object) -> Item:
-        groups = tuple(
-            tuple(
-                read_ident(obj.place, f"{path}[{index}]", value)
-                for index, value in enumerate(group)
-            )
-            if isinstance(group, list) and group
-            else _bad_group(obj.place, path, group)
-            for path, group in obj.each("equipment", allow_empty=True)
-        )
-        return Item(
-            kind=kind,
-            id=obj.ident("id"),
-            name=obj.text("name"),
-            summary=obj.text("summary"),
-            purpose=obj.text("purpose"),
-            steps=obj.texts("steps"),
-            variations=tuple(
-                _variation(variation)
-                for variation in obj.children(
-                    "variations",
-                    ("name", "description", "sources"),
-                    _HARDER_KEYS,
-                    allow_empty=True,
-                )
-            ),
-            equipment=groups,
-            position=obj.enum("position", Position),
-            focus=obj.enums("focus", Focus),
-            difficulty=obj.enum("difficulty", Difficulty),
-            forefoot_load=obj.enum("forefoot_load", Load),
-            dosage=_dosage(obj.child("dosage", _DOSAGE_KEYS)),
-            cautions=obj.texts("cautions"),
-            precautions=obj.idents("precautions", allow_empty=True),
-            sources=citations(obj),
-            similar=None if obj.get("similar") is None else obj.ident("similar"),
-        )
-
-    return build
-
-
-_HARDER_KEYS = ("id", "steps", "difficulty", "dosage")
-
-
-def _variation(obj: Object) -> Variation:
-    given = [key for key in _HARDER_KEYS if key in obj.data]
-    if given and len(given) < len(_HARDER_KEYS):
-        missing = next(key for key in _HARDER_KEYS if key not in obj.data)
-        raise obj.place.error(
-            obj.field(missing), "is required: a harder variation has id, steps, difficulty, dosage"
-        )
-    return Variation(
-        name=obj.text("name"),
-        description=obj.text("description"),
-        sources=citations(obj),
-        id=obj.ident("id") if given else None,
-        steps=obj.texts("steps") if given else (),
-        difficulty=obj.enum("difficulty", Difficulty) if given else None,
-        dosage=_dosage(obj.child("dosage", _DOSAGE_KEYS)) if given else None,
-    )
-
-
-def _bad_group(place: Place, path: str, group: object) -> tuple[str, ...]:
-    raise place.error(path, f"must be a non-empty list of equipment ids, got {describe(group)}")
-
-
-_DOSAGE_KEYS = (
-    "sets",
-    "reps",
-    "hold_seconds",
-    "duration_seconds",
-    "seconds_per_rep",
-    "rest_seconds",
-    "per_side",
-)
-
-
-def _range(obj: Object, key: str) -> Range | None:
-    if obj.get(key) is None:
-        return None
-    child = obj.child(key, ("min", "max", "basis"), ("note",))
-    low, high = child.integer("min", minimum=1), child.integer("max", minimum=1)
-    if low > high:
-        raise obj.place.error(child.field("max"), f"must be at least min ({low}), got {high}")
-    return Range(low, high, child.enum("basis", Basis), child.optional_text("note"))
-
-
-def _dosage(obj: Object) -> Dosage:
-    sets = _range(obj, "sets")
-    reps = _range(obj, "reps")
-    duration = _range(obj, "duration_seconds")
-    hold = _range(obj, "hold_seconds")
-    per_rep = read_value(obj, "seconds_per_rep", minimum=1)
-    rest = read_value(obj, "rest_seconds", minimum=0)
-    side = obj.child("per_side", ("value", "basis"), ("note",))
-    if sets is None:
-        raise obj.place.error(obj.field("sets"), "is required")
-    if rest is None:
-        raise obj.place.error(obj.field("rest_seconds"), "is required")
-    if (reps is None) == (duration is None):
-        raise obj.place.error(
-            obj.field("reps"), "exactly one of reps and duration_seconds must be given"
-        )
-    if (reps is None) != (per_rep is None):
-        raise obj.place.error(
-            obj.field("seconds_per_rep"), "must be given exactly when reps is given"
-        )
-    if hold is not None and reps is None:
-        raise obj.place.error(obj.field("hold_seconds"), "may only be given with reps")
-    return Dosage(
-        sets=sets,
-        reps=reps,
-        hold_seconds=hold,
-        duration_seconds=duration,
-        seconds_per_rep=per_rep,
-        rest_seconds=rest,
-        per_side=Value(
-            side.boolean("value"), side.enum("basis", Basis), side.optional_text("note")
-        ),
-    )
-
-
-def _precaution(obj: Object) -> Precaution:
-    return Precaution(
-        id=obj.ident("id"),
-        title=obj.text("title"),
-        summary=obj.text("summary"),
-        advice=obj.texts("advice"),
-        sources=citations(obj),
-    )
-
-
-def _guidance(obj: Object) -> Guidance:
-    return Guidance(
-        id=obj.ident("id"),
-        title=obj.text("title"),
-        summary=obj.text("summary"),
-        body=obj.texts("body"),
-        sources=citations(obj),
-    )
-
-
-def _screening(obj: Object) -> ScreeningQuestion:
-    return ScreeningQuestion(
-        id=obj.ident("id"),
-        question=obj.text("question"),
-        reason=obj.text("reason"),
-        advice=obj.text("advice"),
-        sources=citations(obj),
-        urgency=obj.enum("urgency", Urgency) if "urgency" in obj.data else None,
     )
 
 

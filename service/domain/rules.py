@@ -180,6 +180,10 @@ def check_rules(folder: str, release: Release) -> None:
     if rules is None:
         return
     place = Place(f"{folder}/{RULES_FILE}")
+    if not release.screening:
+        raise Place(f"{folder}/screening.json").error(
+            None, "holds no question: a release that makes routines must screen for red flags"
+        )
     equipment = {entry.id for entry in release.equipment}
     for index, name in enumerate(rules.request_defaults.equipment):
         if name not in equipment:
@@ -250,7 +254,8 @@ def check_rules(folder: str, release: Release) -> None:
 def _check_generation(folder: str, release: Release) -> None:
     """The default request must give a routine, a programme and a next step, as start-up does."""
     from .feedback import Effort, Feedback, decide  # the generator reads the rules read here
-    from .routines import RoutineError, generate_routine, programme, request_for
+    from .requests import RoutineError, request_for
+    from .routines import generate_routine, programme
 
     try:
         default = request_for(release, {})

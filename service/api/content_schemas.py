@@ -1,75 +1,14 @@
-"""Marshmallow schemas: the shape of every request argument and response body."""
+"""Marshmallow schemas of the catalogue's content: items, precautions, guidance, releases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from ..domain import Basis, Difficulty, Focus, Item, Load, Position, Release, Urgency
-
-
-def _d(text: str, **extra: object) -> dict[str, object]:
-    """Field metadata: every field carries a description in the OpenAPI document."""
-    return {"description": text, **extra}
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON true or false only: marshmallow's Boolean also takes 1, "yes" and "on"."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
-class StrictSchema(ma.Schema):
-    """Input schemas refuse what they do not know, so a misspelt field is an error, not ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
-
-
-# ---- problems
-
-
-class FieldErrorSchema(ma.Schema):
-    location = fields.String(
-        required=True, metadata=_d("Where the field is: `query`, `json` or `path`.")
-    )
-    field = fields.String(
-        required=True, metadata=_d("Dotted path of the field; empty for the whole location.")
-    )
-    message = fields.String(required=True, metadata=_d("What is wrong with it."))
-
-
-class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details."""
-
-    type = fields.String(
-        required=True, metadata=_d("A URI identifying the problem type; `about:blank` here.")
-    )
-    title = fields.String(required=True, metadata=_d("The HTTP status phrase."))
-    status = fields.Integer(required=True, metadata=_d("The HTTP status code."))
-    detail = fields.String(
-        required=True, metadata=_d("What went wrong with this request, for a person to read.")
-    )
-    errors = fields.List(
-        fields.Nested(FieldErrorSchema),
-        metadata=_d("For invalid input (422 and some 400): one entry per invalid field."),
-    )
-    replaced_by = fields.String(
-        metadata=_d(
-            "For 410 Gone: the URL of what replaces the resource, such as the same routine "
-            "request on the latest release."
-        )
-    )
-
-
-# ---- content
+from ..domain import Basis, Difficulty, Focus, Item, Load, Position, Urgency
+from .fields import doc as _d
 
 
 class CitationSchema(ma.Schema):
@@ -191,7 +130,7 @@ class ItemSchema(OmitNullSchema):
 
     OMIT_NULL = ("similar",)
 
-    id = fields.String(required=True, metadata=_d("Stable identifier.", example="heel-raises"))
+    id = fields.String(required=True, metadata=_d("Stable identifier."))
     kind = fields.Method(
         "_kind",
         required=True,
@@ -244,8 +183,8 @@ class ItemSchema(OmitNullSchema):
     )
     similar = fields.String(
         metadata=_d(
-            "Group of near-identical items (since 1.1.0): a routine holds one of a group "
-            "unless nothing else fits."
+            "Group of near-identical items: a routine holds one of a group unless nothing "
+            "else fits. Absent in releases that define no groups."
         )
     )
 
@@ -254,7 +193,7 @@ class ItemSchema(OmitNullSchema):
 
 
 class PrecautionSchema(ma.Schema):
-    id = fields.String(required=True, metadata=_d("Stable identifier.", example="start-slowly"))
+    id = fields.String(required=True, metadata=_d("Stable identifier."))
     title = fields.String(required=True, metadata=_d("Short title."))
     summary = fields.String(required=True, metadata=_d("One sentence."))
     advice = fields.List(fields.String(), required=True, metadata=_d("What to do, point by point."))
@@ -264,9 +203,7 @@ class PrecautionSchema(ma.Schema):
 
 
 class GuidanceSchema(ma.Schema):
-    id = fields.String(
-        required=True, metadata=_d("Stable identifier.", example="about-metatarsalgia")
-    )
+    id = fields.String(required=True, metadata=_d("Stable identifier."))
     title = fields.String(required=True, metadata=_d("Title."))
     summary = fields.String(required=True, metadata=_d("One sentence."))
     body = fields.List(fields.String(), required=True, metadata=_d("Paragraphs of text."))
@@ -276,7 +213,7 @@ class GuidanceSchema(ma.Schema):
 
 
 class ReleaseSummarySchema(ma.Schema):
-    version = fields.String(required=True, metadata=_d("Semantic version.", example="1.0.0"))
+    version = fields.String(required=True, metadata=_d("Semantic version."))
     released = fields.Date(required=True, metadata=_d("Publication date."))
     checksum = fields.String(
         required=True,
@@ -323,124 +260,12 @@ class EquipmentSchema(ma.Schema):
     description = fields.String(required=True, metadata=_d("What counts as this equipment."))
 
 
-# ---- request arguments: built per app from the vocabulary of its releases
-
-VERSION_DESCRIPTION = (
-    "The content release to read, such as `1.0.0` (see /content/releases). Absent: the latest "
-    "release, cached briefly. Given: that release, cached for a long time since releases never "
-    "change. An unknown version is a 404 problem listing the available ones."
-)
-NO_EQUIPMENT = "none"
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The ids that requests may name, from every release the app serves."""
-
-    versions: tuple[str, ...]
-    equipment: tuple[str, ...]
-    items: tuple[str, ...]
-    questions: tuple[str, ...]
-
-    @classmethod
-    def of(cls, releases: Iterable[Release]) -> Vocabulary:
-        releases = list(releases)
-
-        def ids(entries: Iterable[Any]) -> tuple[str, ...]:
-            return tuple(sorted({entry.id for entry in entries}))
-
-        return cls(
-            versions=tuple(release.version for release in releases),
-            equipment=ids(e for release in releases for e in release.equipment),
-            items=ids(i for release in releases for i in (*release.exercises, *release.stretches)),
-            questions=ids(q for release in releases for q in release.screening),
-        )
-
-    def content_version(self) -> fields.String:
-        # Documented as an enum so clients (and contract fuzzing) know the served versions; any
-        # other string is looked up and answered with a 404 listing them, never a path lookup.
-        return fields.String(
-            validate=validate.Length(min=1, max=64),
-            metadata=_d(VERSION_DESCRIPTION, enum=list(self.versions), example=self.versions[-1]),
-        )
-
-
-@dataclass(frozen=True)
-class RequestSchemas:
-    release: type[ma.Schema]  # content_version only
-    page: type[ma.Schema]  # + page, page_size, q
-    items: type[ma.Schema]  # + the filters of /exercises and /stretches
-
-
-def request_schemas(vocabulary: Vocabulary) -> RequestSchemas:
-    """Every request-argument schema, with the vocabulary's ids as the allowed values."""
-    release = type(
-        "ReleaseQuerySchema", (StrictSchema,), {"content_version": vocabulary.content_version()}
-    )
-    page = type(
-        "PageQuerySchema",
-        (release,),
-        {
-            "page": fields.Integer(
-                load_default=1,
-                validate=validate.Range(min=1, max=10_000),
-                metadata=_d("Page number, from 1. A page past the last one is empty."),
-            ),
-            "page_size": fields.Integer(
-                load_default=20,
-                validate=validate.Range(min=1, max=100),
-                metadata=_d("Entries per page, 1 to 100."),
-            ),
-            "q": fields.String(
-                validate=validate.Length(min=1, max=200),
-                metadata=_d(
-                    "Text search: keeps entries whose text contains every word of `q`, "
-                    "ignoring case.",
-                    example="towel",
-                ),
-            ),
-        },
-    )
-    choices = [NO_EQUIPMENT, *vocabulary.equipment]
-    items = type(
-        "ItemQuerySchema",
-        (page,),
-        {
-            "equipment": fields.List(
-                fields.String(validate=validate.OneOf(choices)),
-                validate=validate.Length(max=len(choices)),
-                metadata=_d(
-                    "What the person has; repeat the parameter for each piece "
-                    "(`equipment=towel&equipment=wall`). Keeps only entries whose every "
-                    "requirement group is met. Absent: no equipment filter. `none` adds "
-                    "nothing: alone, it means the person has nothing, so only entries needing "
-                    "no equipment.",
-                    example=["towel"],
-                ),
-            ),
-            "position": fields.Enum(
-                Position, by_value=True, metadata=_d("Keep only entries done in this position.")
-            ),
-            "focus": fields.Enum(
-                Focus, by_value=True, metadata=_d("Keep only entries with this focus.")
-            ),
-            "difficulty": fields.Enum(
-                Difficulty, by_value=True, metadata=_d("Keep only entries of this difficulty.")
-            ),
-        },
-    )
-    return RequestSchemas(release, page, items)
-
-
 class ScreeningQuestionSchema(OmitNullSchema):
     OMIT_NULL = ("urgency",)
 
     id = fields.String(
         required=True,
-        metadata=_d(
-            "Stable identifier, used in a routine request's `screening`.",
-            example="numbness-or-tingling",
-        ),
+        metadata=_d("Stable identifier, used in a routine request's `screening`."),
     )
     question = fields.String(
         required=True, metadata=_d("The yes/no question to ask; yes is the red flag.")
@@ -454,7 +279,7 @@ class ScreeningQuestionSchema(OmitNullSchema):
         Urgency,
         by_value=True,
         metadata=_d(
-            "How soon to see a professional on a yes (since 1.1.0): `emergency` now, `urgent` "
-            "the same day, `soon` book an appointment."
+            "How soon to see a professional on a yes: `emergency` now, `urgent` the same "
+            "day, `soon` book an appointment. Absent in releases that give no urgency."
         ),
     )
