@@ -40,7 +40,7 @@ test: check
 verify: $(VENV)/.installed-dev
 	$(BIN)/python tests/browser/setup.py
 	BROWSER_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/browser
-	$(BIN)/python tests/contract_http.py
+	$(BIN)/python -m tests.contract_http
 
 openapi: $(VENV)/.installed
 	$(BIN)/flask --app service.app openapi write --format=json openapi/openapi.json

@@ -20,8 +20,6 @@ import os
 import random
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,16 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: tests.local_server is found from the root
+from tests.local_server import LocalServer, gunicorn  # noqa: E402
+
 PYTHON_BIN = Path(sys.executable).parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "20"))
 THREADS = int(os.environ.get("SOAK_THREADS", "8"))
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -63,52 +58,17 @@ class Tally:
             self.spans.append((start, end, error is None and status is not None and status < 400))
 
 
-class Server:
-    """gunicorn with the production config, on a free loopback port."""
+def Server(env: dict[str, str] | None = None) -> LocalServer:
+    """gunicorn with the production config on a free loopback port, started, its log kept."""
+    log = Path(tempfile.mkstemp(prefix="soak-gunicorn-", suffix=".log")[1])
+    server = gunicorn(log, env)
+    server.start()
+    return server
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.env = os.environ | {"HOST": HOST, "PORT": str(self.port)} | (env or {})
-        self.env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="soak-metrics-")
-        self.log = tempfile.NamedTemporaryFile(prefix="soak-gunicorn-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(
-            [str(PYTHON_BIN / "gunicorn"), "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
 
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            try:
-                status, _ = request(self.port, "GET", "/health/ready")
-                if status == 200 and len(self.workers()) >= 2:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not become ready in time")
-
-    def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in children.read_text().split()]
-        except OSError:
-            return []
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+def wait_for_workers(server: LocalServer) -> None:
+    """Ready, with both workers up."""
+    server.wait_ready(also=lambda: len(server.workers()) >= 2)
 
 
 def request(
@@ -204,7 +164,7 @@ def run_load(port: int, seconds: float, during: Callable[[Tally], None] | None =
 def steady() -> dict[str, object]:
     server = Server()
     try:
-        server.wait_ready()
+        wait_for_workers(server)
         tally = run_load(server.port, SECONDS)
         return {
             "served": tally.ok,
@@ -220,7 +180,7 @@ def kill_worker() -> dict[str, object]:
     server = Server()
     info: dict[str, object] = {}
     try:
-        server.wait_ready()
+        wait_for_workers(server)
 
         def kill(_: Tally) -> None:
             before = server.workers()
@@ -253,12 +213,14 @@ def terminate() -> dict[str, object]:
     server = Server()
     info: dict[str, object] = {}
     try:
-        server.wait_ready()
+        wait_for_workers(server)
 
         def sigterm(_: Tally) -> None:
             info["sent_at"] = time.monotonic()
-            server.process.send_signal(signal.SIGTERM)
-            info["exit_code"] = server.process.wait(timeout=60)
+            if server.proc is None:
+                raise RuntimeError("gunicorn did not start")
+            server.proc.send_signal(signal.SIGTERM)
+            info["exit_code"] = server.proc.wait(timeout=60)
             info["drain_seconds"] = round(time.monotonic() - float(info["sent_at"]), 2)  # type: ignore[arg-type]
 
         # After the master has gone, clients are refused: that is not counted, only the
@@ -285,10 +247,12 @@ def broken_content() -> dict[str, object]:
         (release / "exercises.json").write_text(json.dumps(exercises))
         server = Server({"CONTENT_DIR": str(folder)})
         try:
-            code = server.process.wait(timeout=30)
+            if server.proc is None:
+                raise RuntimeError("gunicorn did not start")
+            code = server.proc.wait(timeout=30)
         finally:
             server.stop()
-        output = Path(server.log.name).read_text()
+        output = server.log_path.read_text()
         message = next((line for line in output.splitlines() if "invalid content" in line), "")
         return {"exit_code": code, "message": message}
     finally:

@@ -49,7 +49,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,6 +61,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: tests.local_server is found from the root
+from tests.local_server import LocalServer, ServerError, free_port  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 GUNICORN = VENV_BIN / "gunicorn"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
@@ -201,80 +203,19 @@ def cpu_model() -> str:
 # --- servers ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    name: str
-    argv: list[str]
-    port: int
-    ready_path: str
-    log_path: Path
-    env: dict[str, str] = field(default_factory=dict)
-    gunicorn: bool = False
-    proc: subprocess.Popen[bytes] | None = None
+class Server(LocalServer):
+    """A server of the benchmark, saying when it starts and when it is ready."""
 
     def start(self) -> None:
         log(f"starting {self.name} on 127.0.0.1:{self.port} (log {self.log_path})")
-        with self.log_path.open("wb") as sink:
-            # Its own session: Ctrl-C reaches this script only, which stops it by PID.
-            self.proc = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env={**os.environ, **self.env},
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        super().start()
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc is None or self.proc.poll() is not None:
-                raise BenchError(f"{self.name} exited during start-up:\n{self.tail()}")
-            with contextlib.suppress(OSError):
-                if fetch(self.port, "GET", self.ready_path).status == 200:
-                    log(f"{self.name} ready (pid {self.proc.pid})")
-                    return
-            time.sleep(0.2)
-        raise BenchError(f"{self.name} not ready within {timeout:.0f}s:\n{self.tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
+    def wait_ready(self, timeout: float = 30.0, also: Callable[[], bool] = lambda: True) -> None:
         try:
-            # gunicorn lets its workers finish within graceful_timeout (20 s).
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            log(f"{self.name} (pid {self.proc.pid}) ignored SIGTERM: killing it")
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def log_size(self) -> int:
-        with contextlib.suppress(OSError):
-            return self.log_path.stat().st_size
-        return 0
-
-    def log_since(self, offset: int) -> str:
-        with contextlib.suppress(OSError), self.log_path.open("rb") as log_file:
-            log_file.seek(offset)
-            return log_file.read().decode(errors="replace")
-        return ""
-
-    def tail(self, lines: int = 15) -> str:
-        with contextlib.suppress(OSError):
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        return ""
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+            super().wait_ready(timeout, also)
+        except ServerError as error:
+            raise BenchError(str(error)) from None
+        log(f"{self.name} ready (pid {self.proc.pid if self.proc else '?'})")
 
 
 def gunicorn_server(name: str, work: Path, app: str | None) -> Server:

@@ -73,25 +73,30 @@ def lint(spec: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         document = Path(folder) / "openapi.json"
         document.write_text(json.dumps(spec), encoding="utf-8")
-        run = subprocess.run(
-            [
-                npx,
-                "--yes",
-                REDOCLY,
-                "lint",
-                str(document),
-                f"--config={ROOT / 'redocly.yaml'}",
-                "--lint-config=error",
-                "--format=json",
-                "--max-problems=1000",
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=folder,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
+        try:
+            run = subprocess.run(
+                [
+                    npx,
+                    "--yes",
+                    REDOCLY,
+                    "lint",
+                    str(document),
+                    f"--config={ROOT / 'redocly.yaml'}",
+                    "--lint-config=error",
+                    "--format=json",
+                    "--max-problems=1000",
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=folder,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise LintUnavailable(
+                f"{REDOCLY} did not finish in {TIMEOUT_SECONDS} s (npm registry unreachable?)"
+            ) from None
     try:
         report: dict[str, Any] = json.loads(run.stdout)
     except json.JSONDecodeError:

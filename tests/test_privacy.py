@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from .local_server import gunicorn
+
 # Answers no log line or metric may show; distinctive enough to find anywhere in the text.
 QUESTIONS = ("night-or-constant-pain", "diabetes-with-foot-pain", "numbness-or-tingling")
 PAIN_DURING, PAIN_NEXT_DAY = 3, 4
@@ -33,32 +26,9 @@ def _call(base: str, method: str, path: str, body: Any = None) -> Any:
 
 def test_a_real_request_leaves_no_answer_in_the_log_or_the_metrics(tmp_path: Path) -> None:
     """Through gunicorn: POST, GET by id, the query form, programme and feedback log no answer."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     log = tmp_path / "gunicorn.log"
-    env = os.environ | {
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": "1",
-        "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="privacy-metrics-"),
-    }
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                _call(base, "GET", "/health/ready")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
+    with gunicorn(log, {"WEB_CONCURRENCY": "1"}) as server:
+        base = server.url
         answers = {QUESTIONS[0]: False, QUESTIONS[1]: False}
         routine = _call(base, "POST", "/routines", {"pain": 2, "screening": answers})
         _call(base, "GET", f"/routines/{routine['id']}")
@@ -73,9 +43,6 @@ def test_a_real_request_leaves_no_answer_in_the_log_or_the_metrics(tmp_path: Pat
         }
         decided = _call(base, "POST", f"/routines/{routine['id']}/feedback", feedback)
         metrics = _call(base, "GET", "/metrics")
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     lines = log.read_text().splitlines()
     access = [json.loads(line) for line in lines if '"message": "request"' in line]
     assert {entry["route"] for entry in access} >= {

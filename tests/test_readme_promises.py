@@ -24,6 +24,13 @@ MANIFEST = raw("manifest.json", LATEST)
 EVERYTHING = sorted(entry["id"] for entry in raw("equipment.json", LATEST))
 
 
+def _json(response: Any) -> Any:
+    """The JSON body of a response, which must have one."""
+    body = response.get_json()
+    assert body is not None, response.data[:200]
+    return body
+
+
 def _exercises(body: dict[str, Any]) -> list[str]:
     """The ids of the exercises section, in order; none when the routine has none."""
     return next(
@@ -49,7 +56,7 @@ def test_focus_areas_are_chosen_first_and_listed_first(
     An exercise of an asked-for area is taken even when the time allows only one, and every
     such exercise comes before every other one, whatever its position or content order."""
     request = {"pain": 2, "equipment": EVERYTHING, "minutes": minutes, "level": "intermediate"}
-    body = client.post("/routines", json=request | {"focus": focus}).json
+    body = _json(client.post("/routines", json=request | {"focus": focus}))
     order = _exercises(body)
     with_focus = [_has_focus(item_id, focus) for item_id in order]
     assert with_focus, body["reasons"]
@@ -61,8 +68,8 @@ def test_focus_moves_a_standing_exercise_before_the_seated_ones(client: FlaskCli
     """Without focus seated exercises come first; asking for balance, a standing exercise,
     puts it at the head of the list: the focus outranks the sit-then-stand order."""
     request = {"pain": 2, "equipment": EVERYTHING, "minutes": 30, "level": "intermediate"}
-    plain = _exercises(client.post("/routines", json=request).json)
-    balance = _exercises(client.post("/routines", json=request | {"focus": ["balance"]}).json)
+    plain = _exercises(_json(client.post("/routines", json=request)))
+    balance = _exercises(_json(client.post("/routines", json=request | {"focus": ["balance"]})))
     assert ITEMS[plain[0]]["position"] == "seated"
     assert ITEMS[balance[0]]["position"] == "standing"
     assert "balance" in ITEMS[balance[0]]["focus"]
@@ -70,9 +77,9 @@ def test_focus_moves_a_standing_exercise_before_the_seated_ones(client: FlaskCli
 
 def _loads(client: FlaskClient, request: dict[str, Any]) -> set[str]:
     """The forefoot loads, from the content, of every item in every week of the programme."""
-    routine = client.post("/routines", json=request).json
+    routine = _json(client.post("/routines", json=request))
     assert routine["status"] == "ready", routine["reasons"]
-    weeks = client.get(f"/routines/{routine['id']}/programme").json["weeks"]
+    weeks = _json(client.get(f"/routines/{routine['id']}/programme"))["weeks"]
     return {
         ITEMS[item["id"]]["forefoot_load"]
         for week in weeks
@@ -109,8 +116,8 @@ def test_from_pain_4_doses_wait_for_feedback(client: FlaskClient, pain: int) -> 
     of the programme holds week 1's dosages, where pain 3 climbs."""
 
     def doses(pain: int) -> list[list[Any]]:
-        routine = client.post("/routines", json=REQUESTS[0] | {"pain": pain}).json
-        weeks = client.get(f"/routines/{routine['id']}/programme").json["weeks"]
+        routine = _json(client.post("/routines", json=REQUESTS[0] | {"pain": pain}))
+        weeks = _json(client.get(f"/routines/{routine['id']}/programme"))["weeks"]
         return [
             [item["dosage"] for s in week["sections"] for item in s["items"] if item["dosage"]]
             for week in weeks
@@ -128,7 +135,7 @@ def test_self_care_is_listed_only_when_the_urgency_is_soon(
 ) -> None:
     """README: "Self-care guidance (rest, ice) is listed only with `soon`, never for a foot
     that may be cold, numb or infected": each question alone answered yes."""
-    body = client.post("/routines", json={"pain": 2, "screening": {question["id"]: True}}).json
+    body = _json(client.post("/routines", json={"pain": 2, "screening": {question["id"]: True}}))
     assert body["urgency"] == question["urgency"]
     linked = [guide["id"] for guide in body["see_also"]]
     assert ("self-care" in linked) == (question["urgency"] == "soon"), linked
@@ -142,9 +149,9 @@ def test_a_see_a_professional_feedback_carries_the_urgency_and_advice_of_its_pai
     severe = next(
         b for b in raw("rules.json", LATEST)["pain"]["bands"] if b["min"] <= 8 <= b["max"]
     )
-    routine_id = client.post("/routines", json={"pain": 2}).json["id"]
+    routine_id = _json(client.post("/routines", json={"pain": 2}))["id"]
     answer = {"pain_during": 2, "pain_next_day": 8, "effort": "right", "completed": True}
-    decided = client.post(f"/routines/{routine_id}/feedback", json=answer).json
+    decided = _json(client.post(f"/routines/{routine_id}/feedback", json=answer))
     assert decided["decision"] == "see-a-professional"
     assert decided["urgency"] == severe["urgency"]
     assert severe["advice"] in decided["advice"]
@@ -155,15 +162,15 @@ def test_every_routine_carries_the_safety_notice(client: FlaskClient) -> None:
     """README: "Every routine carries the safety notice": ready or not, by id, every week of
     the programme and the routine a feedback answer gives next."""
     notice = next(g for g in raw("guidance.json", LATEST) if g["id"] == MANIFEST["safety_notice"])
-    ready = client.post("/routines", json={"pain": 2}).json
+    ready = _json(client.post("/routines", json={"pain": 2}))
     answer = {"pain_during": 1, "pain_next_day": 1, "effort": "right", "completed": True}
     routines = [
         ready,
-        client.get(f"/routines/{ready['id']}").json,
-        *client.get(f"/routines/{ready['id']}/programme").json["weeks"],
-        client.post(f"/routines/{ready['id']}/feedback", json=answer).json["next"],
-        client.post("/routines", json={"pain": 9}).json,
-        client.get("/routines?screening=foot-pale-blue-or-cold").json,
+        _json(client.get(f"/routines/{ready['id']}")),
+        *_json(client.get(f"/routines/{ready['id']}/programme"))["weeks"],
+        _json(client.post(f"/routines/{ready['id']}/feedback", json=answer))["next"],
+        _json(client.post("/routines", json={"pain": 9})),
+        _json(client.get("/routines?screening=foot-pale-blue-or-cold")),
     ]
     for routine in routines:
         assert routine["safety_notice"]["id"] == notice["id"]
@@ -179,14 +186,14 @@ def test_any_instance_with_the_same_keys_answers_an_id() -> None:
     second = create_app({"TESTING": True, "ROUTINE_ID_KEYS": keys}).test_client()
     stranger = create_app({"TESTING": True, "ROUTINE_ID_KEYS": f"k1:{IdKeys.new_key()}"})
     routine = first.post("/routines", json={"pain": 2, "week": 3})
-    routine_id = routine.json["id"]
+    routine_id = _json(routine)["id"]
     assert second.get(f"/routines/{routine_id}").data == routine.data
     answer = {"pain_during": 1, "pain_next_day": 1, "effort": "right", "completed": True}
     url = f"/routines/{routine_id}/feedback"
-    decided = second.post(url, json=answer).json
-    assert decided == first.post(url, json=answer).json
+    decided = _json(second.post(url, json=answer))
+    assert decided == _json(first.post(url, json=answer))
     assert decided["next"]["week"] == 4
-    assert first.get(f"/routines/{decided['next']['id']}").json == decided["next"]
+    assert _json(first.get(f"/routines/{decided['next']['id']}")) == decided["next"]
     assert stranger.test_client().get(f"/routines/{routine_id}").status_code == 404
 
 
@@ -199,7 +206,7 @@ def test_without_keys_a_warning_is_logged_and_ids_end_with_the_process(
         before = create_app({"TESTING": True}).test_client()
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(m.startswith("ROUTINE_ID_KEYS is not set") for m in warnings), warnings
-    routine_id = before.post("/routines", json={}).json["id"]
+    routine_id = _json(before.post("/routines", json={}))["id"]
     assert before.get(f"/routines/{routine_id}").status_code == 200
     restarted = create_app({"TESTING": True}).test_client()
     assert restarted.get(f"/routines/{routine_id}").status_code == 404

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 INTEGERS = ("LATEST_MAX_AGE", "MAX_CONTENT_LENGTH", "COMPRESS_MIN_SIZE")
 # gunicorn settings that no variable changes.
 STATIC = ("preload_app", "worker_class", "accesslog", "errorlog", "logger_class")
+
+
+def _json(response: Any) -> Any:
+    """The JSON body of a response, which must have one."""
+    body = response.get_json()
+    assert body is not None, response.data[:200]
+    return body
 
 
 def _exactly(message: str) -> str:
@@ -130,7 +138,7 @@ def test_the_readme_command_makes_a_key_the_service_accepts() -> None:
         check=True,
     ).stdout.strip()
     app = create_app({"ROUTINE_ID_KEYS": f"k9:{printed}"})
-    routine_id = app.test_client().post("/routines", json={}).json["id"]
+    routine_id = _json(app.test_client().post("/routines", json={}))["id"]
     assert routine_id.startswith("r2.k9.")
 
 
@@ -213,3 +221,60 @@ def test_gunicorn_settings_follow_the_environment(tmp_path: Path) -> None:
         "metrics_dir": str(metrics),
     }
     assert metrics.is_dir()
+
+
+def test_latest_max_age_sets_the_latest_releases_caching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: LATEST_MAX_AGE is the "`max-age` of responses for the latest release (pinned
+    ones: a year, immutable)"."""
+    monkeypatch.setenv("LATEST_MAX_AGE", "60")
+    client = create_app({"TESTING": True}).test_client()
+    assert client.get("/exercises").headers["Cache-Control"] == "public, max-age=60"
+    pinned = client.get("/exercises?content_version=1.0.0").headers["Cache-Control"]
+    assert pinned == "public, max-age=31536000, immutable"
+
+
+def test_max_content_length_sets_the_413_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: "request bodies above this many bytes get 413"."""
+    monkeypatch.setenv("MAX_CONTENT_LENGTH", "1000")
+    client = create_app({"TESTING": True}).test_client()
+
+    def status(size: int) -> int:
+        body = '{"exclude": ["' + "x" * (size - 17) + '"]}'
+        assert len(body) == size
+        return client.post("/routines", data=body, content_type="application/json").status_code
+
+    assert (status(1000), status(1001)) == (422, 413)  # 422: no exercise is called x...x
+
+
+def test_compress_min_size_sets_the_smallest_compressed_response(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """README: COMPRESS_MIN_SIZE: "responses from this many bytes are compressed"."""
+    url, accept = "/precautions/start-slowly", {"Accept-Encoding": "gzip"}
+    size = len(create_app({"TESTING": True}).test_client().get(url).data)
+    assert size < 1024
+    for threshold, coding in ((size, "gzip"), (size + 1, None)):
+        monkeypatch.setenv("COMPRESS_MIN_SIZE", str(threshold))
+        client = create_app({"TESTING": True}).test_client()
+        assert client.get(url, headers=accept).headers.get("Content-Encoding") == coding
+
+
+def test_cors_origins_from_the_environment_are_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: CORS_ORIGINS, "comma-separated origins allowed to call the API from a
+    browser"."""
+    monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
+    client = create_app({"TESTING": True}).test_client()
+    for origin in ("https://a.example", "https://b.example"):
+        allowed = client.get("/exercises", headers={"Origin": origin})
+        assert allowed.headers["Access-Control-Allow-Origin"] == origin
+    other = client.get("/exercises", headers={"Origin": "https://c.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_content_dir_serves_another_releases_folder(
+    monkeypatch: pytest.MonkeyPatch, release_copy: Any
+) -> None:
+    """README: "`CONTENT_DIR=/path/to/releases make run` serves another releases folder"."""
+    monkeypatch.setenv("CONTENT_DIR", str(release_copy()))
+    ready = _json(create_app({"TESTING": True}).test_client().get("/health/ready"))
+    assert ready == {"status": "ready", "latest_version": "1.0.0", "versions": ["1.0.0"]}

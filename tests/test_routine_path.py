@@ -145,3 +145,23 @@ def test_the_direct_path_reads_the_body_itself_without_the_cache_in_front(
     expected = flask_only.post("/routines", json=body)
     assert (status, b"".join(chunks)) == (expected.status, expected.data)
     assert list(headers) == [h for h in expected.headers if h[0] != "X-Request-ID"]
+
+
+def test_an_after_request_hook_does_not_act_on_direct_answers() -> None:
+    """As the module docstring says: a new hook sees the refusals Flask answers, not routines."""
+    app, answered = _app(direct=True)
+    runs: list[int] = []
+
+    @app.after_request
+    def stamp(response: Any) -> Any:
+        runs.append(response.status_code)
+        response.headers["X-Stamp"] = "hooked"
+        return response
+
+    client = app.test_client()
+    routine = client.post("/routines", json={"seed": 8})
+    refused = client.post("/routines", json={"colour": "red"})
+    assert (routine.status_code, refused.status_code) == (200, 422)
+    assert "X-Stamp" not in routine.headers
+    assert refused.headers["X-Stamp"] == "hooked"
+    assert (answered, runs) == ([True, False], [422])

@@ -18,20 +18,6 @@ from .problem_schema import ProblemSchema
 from .representations import Store
 from .routine_answers import RoutineAnswers
 
-API_DESCRIPTION = """\
-Exercises, stretches, precautions and guidance for **metatarsalgia** (pain in the ball of the
-foot), published from versioned, immutable content releases.
-
-* Every content response carries `Content-Version` (the release it was read from) and a strong
-  `ETag`; send `If-None-Match` to get `304 Not Modified`.
-* Pin a release with `content_version`; without it you get the latest release.
-* Every error is an RFC 9457 `application/problem+json` document with a `detail` to read, and
-  for invalid input an `errors` list naming each field.
-
-This is general information, not a diagnosis. Stop any exercise that causes pain or makes it
-worse, and see a healthcare professional if you are in a lot of pain.
-"""
-
 
 class Api(SmorestApi):  # type: ignore[misc]
     """flask-smorest's Api, with RFC 9457 problems for every error, served and documented."""
@@ -41,6 +27,11 @@ class Api(SmorestApi):  # type: ignore[misc]
     def handle_http_exception(self, error: HTTPException) -> Response:
         # The stock handler drops headers such as Allow on 405; problems.from_exception keeps them.
         return problems.from_exception(error)
+
+    def _register_pagination_header(self) -> None:
+        # flask-smorest's X-Pagination header is for its @paginate, which this service does not
+        # use (catalogue.py documents its own); registering it leaves an unused schema behind.
+        pass
 
     def _register_responses(self) -> None:
         # As flask-smorest's own, but documented as application/problem+json.
@@ -80,7 +71,7 @@ def register(app: Flask, releases: dict[str, Release]) -> Api:
     app.extensions["content_store"] = store
     app.extensions["routine_answers"] = answers
     app.extensions["routine_direct"] = answers.direct
-    api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
+    api = Api(app)  # the document's info, servers and security: API_SPEC_OPTIONS (config.py)
     for blueprint in (*catalogue.BLUEPRINTS, routines.blp, releases_api.blp, health.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets_blueprint())

@@ -10,6 +10,7 @@ from flask.views import MethodView
 
 from .blueprint import Blueprint
 from .examples import examples
+from .fields import StrictSchema
 from .representations import current_store, to_json
 
 
@@ -24,6 +25,10 @@ class HealthSchema(ma.Schema):
         ma.fields.String(),
         metadata={"description": "Every content release loaded and checked (ready only)."},
     )
+
+
+class NoQuerySchema(StrictSchema):
+    """Health checks take no query parameters: one given is a 422, as everywhere in the API."""
 
 
 blp = Blueprint(
@@ -46,6 +51,7 @@ def _answer(body: bytes) -> Response:
 
 @blp.route("/live")
 class Live(MethodView):
+    @blp.arguments(NoQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, HealthSchema, example={"status": "live"})
     @blp.doc(operationId="getLiveness")
     def get(self) -> Any:
@@ -58,6 +64,7 @@ class Live(MethodView):
 
 @blp.route("/ready")
 class Ready(MethodView):
+    @blp.arguments(NoQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, HealthSchema, example=READY_EXAMPLE)
     @blp.doc(operationId="getReadiness")
     def get(self) -> Any:
