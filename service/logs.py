@@ -13,6 +13,7 @@ from pythonjsonlogger.json import JsonFormatter
 # Set by the app on each request's WSGI environ, read back by the access log.
 ROUTE_KEY = "metatarsalgia.route"
 REQUEST_ID_KEY = "metatarsalgia.request_id"
+INVALID_REQUEST = "Invalid request from ip="  # how gunicorn's handle_error begins its warning
 
 
 def json_formatter() -> logging.Formatter:
@@ -35,6 +36,13 @@ class GunicornLogger(Logger):  # type: ignore[misc]
         for log in (self.error_log, self.access_log, logging.getLogger()):
             log.handlers = [handler]
         logging.getLogger().setLevel(self.error_log.level)
+
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        # gunicorn's "Invalid request from ip=...: <error>" quotes the refused request line,
+        # query string and so health answers included: the log keeps the address only.
+        if isinstance(msg, str) and msg.startswith(INVALID_REQUEST):
+            msg = msg.split(": ", 1)[0] + ": refused before the app (the request is not logged)"
+        super().warning(msg, *args, **kwargs)
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
         # gunicorn's access_log_format builds text by substitution, which is not safe JSON;

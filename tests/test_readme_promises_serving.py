@@ -247,11 +247,6 @@ def test_every_stdout_line_is_json_after_refusals(server: Server) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="README promise not kept: gunicorn's 'Invalid request from ip=...' warning quotes a "
-    "malformed request line whole, query string and health answers included",
-)
 def test_a_malformed_request_line_leaves_no_answer_in_the_log(server: Server) -> None:
     """README: the service's own logs "record the route template, never the path or query
     string", and no pain score or screening answer is ever in a log line."""
@@ -263,11 +258,6 @@ def test_a_malformed_request_line_leaves_no_answer_in_the_log(server: Server) ->
     assert "pain=8" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="README promise not kept: service/worker.py writes gunicorn's refusals without the "
-    "security headers",
-)
 def test_gunicorns_own_refusals_carry_the_security_headers(server: Server) -> None:
     """README "Security headers on every response": nosniff, no-referrer and the CSP."""
     _, headers, _ = server.raw(b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: t\r\n\r\n")

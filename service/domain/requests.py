@@ -3,6 +3,15 @@ against the release.
 
 Raises ``RoutineError`` (a ``ValueError``) naming the request field when a request is invalid
 for the release, and ``NoRoutines`` for a release whose content has no rules for routines.
+
+Defaults live in two places, each once: what a person would choose (minutes, equipment,
+position, level, days a week) is the release's (`request_defaults` in rules.json, applied by
+`request_for`); the place in the programme and the choices with a neutral value (week 1,
+seed 0, no focus, no exclusions, no answers) are `RoutineRequest.build`'s keyword defaults.
+The API's schemas set none. A request is written out twice, for two readers: as the
+normalised request in a routine's JSON (api/routine_json.py), and as the encrypted payload of
+its id (ids.py), a compact positional list in a fixed order of field names, decoded back
+through `RoutineRequest.build`, so both readers see the same normalised request.
 """
 
 from __future__ import annotations
@@ -35,6 +44,12 @@ class NoRoutines(LookupError):
 
 
 class PositionChoice(StrEnum):
+    """The position a request asks for: an item's position, or `any`.
+
+    Kept apart from model.Position, what an item is done in, which is never `any`: one enum
+    would let content declare an item `any`, and make `any` a catalogue filter value.
+    """
+
     ANY = "any"
     SEATED = "seated"
     STANDING = "standing"
