@@ -21,14 +21,15 @@ BODY_SIZE = 1902
 
 def _body(size: int) -> bytes:
     """Compact JSON of exactly `size` bytes, shaped a little like an exercise."""
+    steps: list[str] = []
     data = {
         "id": "reference",
         "name": "Constant reference body",
         "summary": "The same bytes for every request.",
-        "steps": [],
+        "steps": steps,
     }
     while len(json.dumps(data, separators=(",", ":"))) < size - 80:
-        data["steps"].append("Step text of about the length of a real instruction line.")
+        steps.append("Step text of about the length of a real instruction line.")
     data["padding"] = ""
     text = json.dumps(data, separators=(",", ":"))
     data["padding"] = "x" * (size - len(text))
@@ -42,7 +43,8 @@ app = Flask(__name__)
 
 @app.route("/", defaults={"path": ""}, methods=["GET", "HEAD", "POST"])
 @app.route("/<path:path>", methods=["GET", "HEAD", "POST"])
-def constant(path: str) -> Response:
+def constant(**_: str) -> Response:
+    """The constant body, whatever the path: Flask passes it as `path`, unread."""
     return Response(BODY, mimetype="application/json")
 
 

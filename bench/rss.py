@@ -158,7 +158,9 @@ class Load:
         return self.statuses[200]
 
 
-def load(server: Server, path: str, first: int, deadline: float) -> Load:
+# Its branches are one client thread's loop (connect, send, count, reconnect on close or
+# error), which reads best whole, beside the threads that run it.
+def load(server: Server, path: str, first: int, deadline: float) -> Load:  # noqa: C901
     """REQUESTS distinct bodies (distinct_body(first), first + 1, ...) from THREADS threads.
 
     Meanwhile the largest worker's VmRSS is read at each tenth of the requests: a plateau is a

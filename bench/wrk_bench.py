@@ -573,17 +573,9 @@ class Bench:
             except subprocess.TimeoutExpired:
                 wrk.kill()
                 raise BenchError(f"wrk did not finish within {seconds + 30}s on {url}") from None
-        rps, total = RPS.search(text), TOTAL.search(text)
-        latencies = {m[1]: float(m[2]) * UNITS_MS[m[3]] for m in LATENCY.finditer(text)}
-        if wrk.returncode != 0 or rps is None or total is None or len(latencies) != 2:
+        if wrk.returncode != 0:
             raise BenchError(f"wrk failed on {url}:\n{text}\n{stderr}")
-        errors = []
-        if (found := SOCKET_ERRORS.search(text)) is not None:
-            errors.append(f"socket errors: {found[1]}")
-        if (found := NON_2XX.search(text)) is not None:
-            errors.append(f"{found[1]} non-2xx/3xx")
-        p50, p99 = latencies["50"], latencies["99"]
-        return Result(float(rps[1]), p50, p99, int(total[1]), "; ".join(errors), split=split)
+        return parse_wrk(text, stderr, url, split)
 
     def measure(
         self, label: str, server: Server, path: str, *, warm: bool = False, **options: Any
@@ -642,6 +634,21 @@ class Bench:
 
 
 # --- the run ---------------------------------------------------------------------------------
+
+
+def parse_wrk(text: str, stderr: str, url: str, split: str) -> Result:
+    """The figures of a wrk run from its output; BenchError when they are not all there."""
+    rps, total = RPS.search(text), TOTAL.search(text)
+    latencies = {m[1]: float(m[2]) * UNITS_MS[m[3]] for m in LATENCY.finditer(text)}
+    if rps is None or total is None or len(latencies) != 2:
+        raise BenchError(f"wrk failed on {url}:\n{text}\n{stderr}")
+    errors = []
+    if (found := SOCKET_ERRORS.search(text)) is not None:
+        errors.append(f"socket errors: {found[1]}")
+    if (found := NON_2XX.search(text)) is not None:
+        errors.append(f"{found[1]} non-2xx/3xx")
+    p50, p99 = latencies["50"], latencies["99"]
+    return Result(float(rps[1]), p50, p99, int(total[1]), "; ".join(errors), split=split)
 
 
 @dataclass
@@ -891,8 +898,8 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
     target = static_dir / "www" / HEEL_RAISES.lstrip("/")
     target.parent.mkdir(parents=True)
     target.write_bytes(item.body)
-    for path in (static_dir / "www", target.parent):
-        path.chmod(0o755)
+    for folder in (static_dir / "www", target.parent):
+        folder.chmod(0o755)
     target.chmod(0o644)
     static = nginx_server("nginx static", nginx, static_dir, STATIC_CONF, HEEL_RAISES)
     front_conf = NGINX_TEMPLATE.read_text().replace("@UPSTREAM@", f"127.0.0.1:{service.port}")
@@ -942,7 +949,7 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
     distinct = measure_distinct(bench, service, bare, checked)
     (static_result,) = bench.compare([(f"nginx static GET {HEEL_RAISES}", static)], HEEL_RAISES)
     fronted = [
-        (path, *bench.compare([(f"nginx front GET {path}", front)], path))
+        (path, bench.compare([(f"nginx front GET {path}", front)], path)[0])
         for path in (HEEL_RAISES, FILTERED)
     ]
     log(f"measured in {time.monotonic() - started:.0f}s")
@@ -1027,39 +1034,11 @@ def report(
     if distinct is not None:
         report_distinct(distinct, missed)
     if static_result is not None:
-        print(f"nginx static  GET {HEEL_RAISES}: {static_result.summary()}")
-        for path, result in fronted:
-            ratio = result.rps / static_result.rps
-            if ratio < FRONT_GOAL:
-                missed.append(f"nginx front {path}: {ratio:.2f}x < {FRONT_GOAL}x")
-            print(
-                f"nginx front   GET {path} (cached): {result.summary()}; "
-                f"{ratio:.2f}x nginx static  {verdict(ratio, FRONT_GOAL)}"
-            )
-        total = sum(cache_statuses.values())
-        shares = ", ".join(
-            f"{status or '-'} {count}" for status, count in cache_statuses.most_common()
-        )
-        print(f"nginx front   cache status of its {total} requests: {shares}")
-        print()
+        report_nginx(static_result, fronted, cache_statuses, missed)
 
-    runs = [(f"{case.label} (service)", mine) for case, mine, _ in pairs]
-    runs += [(f"{case.label} (bare Flask)", ref) for case, _, ref in pairs]
-    if distinct is not None:
-        for spread in (distinct.service, distinct.reference):
-            runs += [
-                (f"distinct {spread.label.split()[0]} run {n}", r)
-                for n, r in enumerate(spread.runs, 1)
-            ]
-    if static_result is not None:
-        runs += [(f"nginx static {HEEL_RAISES}", static_result)]
-    runs += [(f"nginx front {path}", result) for path, result in fronted]
+    runs = labelled_runs(pairs, static_result, fronted, distinct)
     problems = [f"{label}: {result.errors}" for label, result in runs if result.errors]
-    for server in gunicorns:
-        text = server.log_path.read_text(errors="replace")
-        errors = text.count('"level": "ERROR"') + text.count('"level": "CRITICAL"')
-        if errors:
-            problems.append(f"{server.name}: {errors} ERROR/CRITICAL log lines")
+    problems += log_errors(gunicorns)
     if problems:
         print("ERRORS during the runs (the figures above include them):")
         for problem in problems:
@@ -1094,6 +1073,60 @@ def report(
         print(f"GOALS MISSED ({len(missed)}): " + "; ".join(missed))
     else:
         print("Every goal met.")
+
+
+def report_nginx(
+    static_result: Result,
+    fronted: list[tuple[str, Result]],
+    cache_statuses: Counter[str],
+    missed: list[str],
+) -> None:
+    """Print nginx's static and fronted runs, adding each missed goal to `missed`."""
+    print(f"nginx static  GET {HEEL_RAISES}: {static_result.summary()}")
+    for path, result in fronted:
+        ratio = result.rps / static_result.rps
+        if ratio < FRONT_GOAL:
+            missed.append(f"nginx front {path}: {ratio:.2f}x < {FRONT_GOAL}x")
+        print(
+            f"nginx front   GET {path} (cached): {result.summary()}; "
+            f"{ratio:.2f}x nginx static  {verdict(ratio, FRONT_GOAL)}"
+        )
+    total = sum(cache_statuses.values())
+    shares = ", ".join(f"{status or '-'} {count}" for status, count in cache_statuses.most_common())
+    print(f"nginx front   cache status of its {total} requests: {shares}")
+    print()
+
+
+def labelled_runs(
+    pairs: list[tuple[Case, Result, Result]],
+    static_result: Result | None,
+    fronted: list[tuple[str, Result]],
+    distinct: Distinct | None,
+) -> list[tuple[str, Result]]:
+    """Every reported run, each with a label that names what it measured."""
+    runs = [(f"{case.label} (service)", mine) for case, mine, _ in pairs]
+    runs += [(f"{case.label} (bare Flask)", ref) for case, _, ref in pairs]
+    if distinct is not None:
+        for spread in (distinct.service, distinct.reference):
+            runs += [
+                (f"distinct {spread.label.split()[0]} run {n}", r)
+                for n, r in enumerate(spread.runs, 1)
+            ]
+    if static_result is not None:
+        runs += [(f"nginx static {HEEL_RAISES}", static_result)]
+    runs += [(f"nginx front {path}", result) for path, result in fronted]
+    return runs
+
+
+def log_errors(gunicorns: list[Server]) -> list[str]:
+    """How many ERROR and CRITICAL lines each gunicorn logged, for those that logged any."""
+    problems = []
+    for server in gunicorns:
+        text = server.log_path.read_text(errors="replace")
+        errors = text.count('"level": "ERROR"') + text.count('"level": "CRITICAL"')
+        if errors:
+            problems.append(f"{server.name}: {errors} ERROR/CRITICAL log lines")
+    return problems
 
 
 def report_table(pairs: list[tuple[Case, Result, Result]], missed: list[str]) -> None:

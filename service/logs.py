@@ -44,7 +44,10 @@ class GunicornLogger(Logger):  # type: ignore[misc]
             msg = msg.split(": ", 1)[0] + ": refused before the app (the request is not logged)"
         super().warning(msg, *args, **kwargs)
 
-    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
+    # gunicorn's signature, called positionally; the request line stays out of the log.
+    def access(
+        self, resp: Any, _req: Any, environ: dict[str, Any], request_time: timedelta
+    ) -> None:
         # gunicorn's access_log_format builds text by substitution, which is not safe JSON;
         # the fields go through the JSON formatter instead.
         if not self.access_log_enabled:

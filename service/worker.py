@@ -18,6 +18,7 @@ from .app import SECURITY_HEADERS
 
 
 def write_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """Write an error that gunicorn answers itself to `sock`, as problem+json."""
     body = json.dumps(
         {"type": "about:blank", "title": reason, "status": status_int, "detail": mesg}
     ).encode()
@@ -30,6 +31,8 @@ def write_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
 
 
 class ProblemThreadWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's thread worker, writing its own errors with `write_problem`."""
+
     def init_process(self) -> None:
         # gunicorn's handle_error writes through util.write_error; in this worker process only.
         util.write_error = write_problem

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from service.app import create_app
 from service.domain import Release, Rules, load_releases
@@ -57,6 +58,12 @@ def release() -> Release:
 def raw(file: str, version: str = "1.0.0") -> Any:
     """A content file as the JSON on disk, independent of the loader."""
     return json.loads((RELEASES / version / file).read_text(encoding="utf-8"))
+
+
+def json_of(response: TestResponse) -> Any:
+    """The JSON body of a response that must have one; `response.json` may be None."""
+    assert response.is_json, (response.status_code, response.mimetype, response.data[:300])
+    return response.json
 
 
 @pytest.fixture

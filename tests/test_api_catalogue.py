@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .conftest import raw
+from .conftest import json_of, raw
 
 ETAG = re.compile(r'"[0-9a-f]{32}"')
 LATEST_CACHE = "public, max-age=300"
@@ -52,7 +52,7 @@ def test_item_is_the_whole_content_entry(
     response = client.get(url)
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert response.json == _expected_item(file, entry_id, kind)
+    assert json_of(response) == _expected_item(file, entry_id, kind)
     assert ETAG.fullmatch(response.headers["ETag"])
     assert response.headers["Content-Version"] == "1.0.0"
     assert response.headers["Cache-Control"] == LATEST_CACHE
@@ -71,14 +71,14 @@ def test_precaution_and_guidance_are_the_whole_entry(
     """Precautions and guidance are served exactly as written."""
     response = client.get(url)
     assert response.status_code == 200
-    assert response.json == next(entry for entry in raw(file) if entry["id"] == entry_id)
+    assert json_of(response) == next(entry for entry in raw(file) if entry["id"] == entry_id)
 
 
 def test_list_pages_and_reports_totals(client: FlaskClient) -> None:
     """A page of the filtered list, in content order, with X-Pagination metadata."""
     response = client.get("/exercises?equipment=none&page=2&page_size=2")
     assert response.status_code == 200
-    assert response.json == [_expected_item("exercises.json", "heel-walks", "exercise")]
+    assert json_of(response) == [_expected_item("exercises.json", "heel-walks", "exercise")]
     assert json.loads(response.headers["X-Pagination"]) == {
         "total": 3,
         "total_pages": 2,
@@ -113,20 +113,20 @@ def test_list_filters(client: FlaskClient, query: str, expected: list[str] | Non
     response = client.get(f"/exercises{query}")
     assert response.status_code == 200
     every = [entry["id"] for entry in raw("exercises.json")]
-    assert [entry["id"] for entry in response.json] == (every if expected is None else expected)
+    assert [entry["id"] for entry in json_of(response)] == (every if expected is None else expected)
 
 
 def test_guidance_search(client: FlaskClient) -> None:
     """q searches guidance too."""
     response = client.get("/guidance?q=charcot")
-    assert [entry["id"] for entry in response.json] == ["when-to-see-a-professional"]
+    assert [entry["id"] for entry in json_of(response)] == ["when-to-see-a-professional"]
 
 
 def test_page_past_the_end_is_empty(client: FlaskClient) -> None:
     """Asking past the last page gives an empty list and the real totals."""
     response = client.get("/stretches?page=5")
     assert response.status_code == 200
-    assert response.json == []
+    assert json_of(response) == []
     assert json.loads(response.headers["X-Pagination"])["total"] == 2
 
 
@@ -167,7 +167,7 @@ def test_releases_list_and_manifest(client: FlaskClient) -> None:
     counts = {"exercises": 8, "stretches": 2, "precautions": 4, "guidance": 5, "screening": 6}
     listing = client.get("/content/releases")
     assert listing.status_code == 200
-    (summary,) = listing.json
+    (summary,) = json_of(listing)
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", summary.pop("checksum"))
     assert summary == {
         "version": "1.0.0",
@@ -178,8 +178,8 @@ def test_releases_list_and_manifest(client: FlaskClient) -> None:
     response = client.get("/content/releases/1.0.0")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == PINNED_CACHE
-    body = response.json
-    assert body.pop("checksum") == listing.json[0]["checksum"]
+    body = json_of(response)
+    assert body.pop("checksum") == json_of(listing)[0]["checksum"]
     assert body == {
         "version": "1.0.0",
         "released": manifest["released"],
@@ -197,8 +197,8 @@ def test_releases_list_and_manifest(client: FlaskClient) -> None:
 def test_health_endpoints(client: FlaskClient) -> None:
     """Liveness and readiness answer 200; readiness names the loaded releases."""
     live = client.get("/health/live")
-    assert (live.status_code, live.json) == (200, {"status": "live"})
+    assert (live.status_code, json_of(live)) == (200, {"status": "live"})
     ready = client.get("/health/ready")
     assert ready.status_code == 200
-    assert ready.json == {"status": "ready", "latest_version": "1.0.0", "versions": ["1.0.0"]}
+    assert json_of(ready) == {"status": "ready", "latest_version": "1.0.0", "versions": ["1.0.0"]}
     assert ready.headers["Cache-Control"] == "no-store"

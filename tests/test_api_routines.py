@@ -15,7 +15,7 @@ from referencing.jsonschema import DRAFT202012
 from service.app import create_app
 from service.domain import IdKeys
 
-from .conftest import LATEST, raw
+from .conftest import LATEST, json_of, raw
 
 PROBLEM = "application/problem+json"
 RULES = raw("rules.json", LATEST)
@@ -41,7 +41,7 @@ URGENCY = ("soon", "urgent", "emergency")
 @pytest.fixture(scope="module")
 def validator(app: Flask) -> Any:
     """Validates a body against a named schema of the served OpenAPI document."""
-    spec = app.test_client().get("/openapi.json").json
+    spec = json_of(app.test_client().get("/openapi.json"))
     registry = Registry().with_resource(
         "urn:spec", Resource.from_contents(spec, default_specification=DRAFT202012)
     )
@@ -64,7 +64,7 @@ def test_post_gives_a_documented_routine_and_its_id_gives_the_same_bytes(
     """POST {} is the default routine; GET /routines/{id} and GET /routines give the same bytes."""
     posted = client.post("/routines", json={})
     assert posted.status_code == 200
-    body = posted.json
+    body = json_of(posted)
     validator("Routine", body)
     assert posted.headers["Content-Location"] == f"/routines/{body['id']}"
     assert posted.headers["Content-Version"] == LATEST
@@ -79,7 +79,7 @@ def test_post_gives_a_documented_routine_and_its_id_gives_the_same_bytes(
 
 def test_default_request_fills_at_least_two_thirds_of_its_time(client: FlaskClient) -> None:
     """{} asks for the release's default minutes and gets a routine of at least 2/3 of them."""
-    body = client.post("/routines", json={}).json
+    body = json_of(client.post("/routines", json={}))
     assert body["estimated_seconds"] >= DEFAULT_REQUEST["minutes"] * 60 * 2 / 3
     assert body["estimated_seconds"] <= DEFAULT_REQUEST["minutes"] * 60
 
@@ -108,8 +108,8 @@ def test_query_form_equals_the_body_form(client: FlaskClient) -> None:
     )
     assert query.status_code == body.status_code == 200
     assert query.data == body.data
-    assert "heel-walks" not in [item["id"] for item in _items(query.json)]
-    assert query.json["request"]["screening"] == {"numbness-or-tingling": False}
+    assert "heel-walks" not in [item["id"] for item in _items(json_of(query))]
+    assert json_of(query)["request"]["screening"] == {"numbness-or-tingling": False}
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_nothing_at_hand_or_seated_still_gets_a_routine(
     """equipment=none and seated are ready routines of items that suit them, by their content."""
     response = client.get(url)
     assert response.status_code == 200
-    body = response.json
+    body = json_of(response)
     assert body["status"] == "ready"
     items = [item for item in _items(body) if item["kind"] != "activity"]
     assert {section["name"] for section in body["sections"]} >= {"warm-up", "cool-down"}
@@ -136,7 +136,7 @@ def test_nothing_at_hand_or_seated_still_gets_a_routine(
 
 def test_items_carry_what_a_frontend_shows_and_link_to_their_entries(client: FlaskClient) -> None:
     """Each item has its name, steps, cautions, equipment and a link answering that entry."""
-    body = client.post("/routines", json={"equipment": ["towel", "wall"], "minutes": 30}).json
+    body = json_of(client.post("/routines", json={"equipment": ["towel", "wall"], "minutes": 30}))
     for item in _items(body):
         if item["kind"] == "activity":
             assert item["reason"]["code"] == "fills-remaining-time"
@@ -151,13 +151,13 @@ def test_items_carry_what_a_frontend_shows_and_link_to_their_entries(client: Fla
         )
         linked = client.get(item["href"])
         assert linked.status_code == 200
-        assert linked.json["id"] == item["id"]
+        assert json_of(linked)["id"] == item["id"]
 
 
 def test_every_ready_routine_lists_every_precaution_and_its_schedule(client: FlaskClient) -> None:
     """All precautions of the release, and how often for how long, whatever the items."""
     for request in ({}, {"equipment": [], "position": "seated"}, {"pain": 1, "minutes": 40}):
-        body = client.post("/routines", json=request).json
+        body = json_of(client.post("/routines", json=request))
         assert [p["id"] for p in body["precautions"]] == [
             p["id"] for p in raw("precautions.json", LATEST)
         ]
@@ -174,7 +174,7 @@ def test_red_flag_routine_is_the_urgency_the_reason_and_no_exercises(
     question = max(SCREENING, key=lambda q: URGENCY.index(q["urgency"]))
     response = client.post("/routines", json={"screening": {question["id"]: True}})
     assert response.status_code == 200
-    body = response.json
+    body = json_of(response)
     validator("Routine", body)
     guidance = {entry["id"]: entry for entry in raw("guidance.json", LATEST)}
     manifest = raw("manifest.json", LATEST)
@@ -238,15 +238,15 @@ def test_red_flag_routine_is_the_urgency_the_reason_and_no_exercises(
         ],
     }
     assert client.get(f"/routines/{body['id']}").data == response.data
-    assert client.get(f"/routines/{body['id']}/programme").json["weeks"] == []
+    assert json_of(client.get(f"/routines/{body['id']}/programme"))["weeks"] == []
 
 
 def test_severe_pain_answers_as_the_severe_pain_question_does(client: FlaskClient) -> None:
     """Pain in a band that is not ready and a yes to the severe-pain question: one answer."""
     band = next(b for b in RULES["pain"]["bands"] if not b["ready"])
-    by_score = client.post("/routines", json={"pain": band["max"]}).json
+    by_score = json_of(client.post("/routines", json={"pain": band["max"]}))
     severe = next(q for q in SCREENING if q["id"] == "severe-or-persistent-pain")
-    by_answer = client.post("/routines", json={"screening": {severe["id"]: True}}).json
+    by_answer = json_of(client.post("/routines", json={"screening": {severe["id"]: True}}))
     assert by_score["status"] == by_answer["status"] == "see-a-professional"
     assert by_score["urgency"] == by_answer["urgency"] == band["urgency"]
     assert by_score["sections"] == by_answer["sections"] == []
@@ -264,43 +264,45 @@ def test_severe_pain_answers_as_the_severe_pain_question_does(client: FlaskClien
 
 def test_screening_status_says_what_was_left_unanswered(client: FlaskClient) -> None:
     """No answers: incomplete, every id unanswered and the advice to answer; all no: complete."""
-    nothing = client.post("/routines", json={}).json
+    nothing = json_of(client.post("/routines", json={}))
     assert nothing["screening"] == {
         "status": "incomplete",
         "unanswered": [q["id"] for q in SCREENING],
     }
     assert RULES["screening"]["incomplete_advice"] in nothing["advice"]
-    all_no = client.post("/routines", json={"screening": {q["id"]: False for q in SCREENING}}).json
+    all_no = json_of(
+        client.post("/routines", json={"screening": {q["id"]: False for q in SCREENING}})
+    )
     assert all_no["screening"] == {"status": "complete", "unanswered": []}
     assert RULES["screening"]["incomplete_advice"] not in all_no["advice"]
-    again = client.get(f"/routines/{all_no['id']}").json
+    again = json_of(client.get(f"/routines/{all_no['id']}"))
     assert again["screening"] == all_no["screening"]
 
 
 def test_programme_weeks_are_the_week_n_routines(client: FlaskClient, validator: Any) -> None:
     """GET /routines/{id}/programme: week N is exactly the routine of the request at week N."""
     request = {"pain": 2, "equipment": ["towel", "wall"], "minutes": 25}
-    routine = client.post("/routines", json=request).json
+    routine = json_of(client.post("/routines", json=request))
     response = client.get(f"/routines/{routine['id']}/programme")
     assert response.status_code == 200
-    programme = response.json
+    programme = json_of(response)
     validator("Programme", programme)
-    assert programme["id"] == routine["id"]
+    assert (programme["id"], programme["content_version"]) == (routine["id"], LATEST)
     assert len(programme["weeks"]) == RULES["programme"]["weeks"]["value"]
     for number, week in enumerate(programme["weeks"], start=1):
-        assert week == client.post("/routines", json=request | {"week": number}).json
+        assert week == json_of(client.post("/routines", json=request | {"week": number}))
 
 
 def _feedback(client: FlaskClient, routine_id: str, **answers: Any) -> Any:
     body = {"pain_during": 1, "pain_next_day": 1, "effort": "right", "completed": True} | answers
     response = client.post(f"/routines/{routine_id}/feedback", json=body)
     assert response.status_code == 200, response.json
-    return response.json
+    return json_of(response)
 
 
 def test_a_feedback_loop_of_three_steps(client: FlaskClient, validator: Any) -> None:
     """Progress moves a week on, a hard session holds it, next-day pain steps back a week."""
-    start = client.post("/routines", json={"pain": 2}).json
+    start = json_of(client.post("/routines", json={"pain": 2}))
     first = _feedback(client, start["id"])
     validator("FeedbackAnswer", first)
     assert (first["decision"], first["next"]["week"]) == ("progress", 2)
@@ -317,14 +319,14 @@ def test_a_feedback_loop_of_three_steps(client: FlaskClient, validator: Any) -> 
     assert [r["code"] for r in third["reasons"]] == ["pain-next-day-rose"]
     # Each next routine is a routine of its own: its id answers the same bytes.
     again = client.get(f"/routines/{third['next']['id']}")
-    assert again.json == third["next"]
+    assert json_of(again) == third["next"]
 
 
 def test_answers_that_are_not_progress_in_a_row_end_in_see_a_professional(
     client: FlaskClient,
 ) -> None:
     """The release's count of holds in a row gives see-a-professional, not-improving, no next."""
-    routine_id = client.post("/routines", json={"pain": 2}).json["id"]
+    routine_id = json_of(client.post("/routines", json={"pain": 2}))["id"]
     count = RULES["feedback"]["not_improving_after"]["value"]
     for _ in range(count - 1):
         answer = _feedback(client, routine_id, completed=False)
@@ -338,17 +340,17 @@ def test_answers_that_are_not_progress_in_a_row_end_in_see_a_professional(
 
 def test_feedback_refusals(client: FlaskClient) -> None:
     """Bad answers are 422 naming the field; a not-ready routine is 409; an unknown id 404."""
-    ready = client.post("/routines", json={}).json["id"]
+    ready = json_of(client.post("/routines", json={}))["id"]
     response = client.post(f"/routines/{ready}/feedback", json={"pain_during": 11})
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
-    assert {e["field"] for e in response.json["errors"]} == {
+    assert {e["field"] for e in json_of(response)["errors"]} == {
         "pain_during",
         "pain_next_day",
         "effort",
         "completed",
     }
-    flagged = client.post("/routines", json={"pain": 9}).json["id"]
+    flagged = json_of(client.post("/routines", json={"pain": 9}))["id"]
     conflict = client.post(
         f"/routines/{flagged}/feedback",
         json={"pain_during": 1, "pain_next_day": 1, "effort": "right", "completed": True},
@@ -370,8 +372,8 @@ def test_release_without_rules_answers_410_with_the_same_request_on_the_latest(
     pinned = client.post("/routines", json=request | {"content_version": "1.0.0"})
     assert pinned.status_code == 410
     assert pinned.mimetype == PROBLEM
-    latest = client.post("/routines", json=request).json
-    assert pinned.json["replaced_by"] == f"/routines/{latest['id']}"
+    latest = json_of(client.post("/routines", json=request))
+    assert json_of(pinned)["replaced_by"] == f"/routines/{latest['id']}"
     legacy = (
         "r1.WyIxLjAuMCIsMjAsWyJ0b3dlbCIsIndhbGwiXSwiYW55IiwyLCJiZWdpbm5lciIsW10sW10sMSwzLFtdLDBd."
         "AAAAAAAAAAAAAAAA"
@@ -379,8 +381,8 @@ def test_release_without_rules_answers_410_with_the_same_request_on_the_latest(
     for url in (f"/routines/{legacy}", f"/routines/{legacy}/programme"):
         gone = client.get(url)
         assert gone.status_code == 410
-        assert gone.json["replaced_by"] == f"/routines/{latest['id']}"
-    assert client.get(pinned.json["replaced_by"]).json == latest
+        assert json_of(gone)["replaced_by"] == f"/routines/{latest['id']}"
+    assert json_of(client.get(json_of(pinned)["replaced_by"])) == latest
 
 
 def test_routine_ids_hold_nothing_readable_and_rotate_keys(client: FlaskClient) -> None:
@@ -390,15 +392,15 @@ def test_routine_ids_hold_nothing_readable_and_rotate_keys(client: FlaskClient) 
     body = before.post(
         "/routines", json={"pain": 6, "screening": {"diabetes-with-foot-pain": False}}
     )
-    routine_id = body.json["id"]
+    routine_id = json_of(body)["id"]
     assert routine_id.startswith("r2.k1.")
     for readable in ("diabetes", "pain", '"6"', "ZGlhYmV0ZXM", "cGFpb"):
         assert readable not in routine_id
     rotated = create_app({"TESTING": True, "ROUTINE_ID_KEYS": f"k2:{IdKeys.new_key()},{old}"})
     # The rotated service reads the old id and answers under its current key.
-    answered = rotated.test_client().get(f"/routines/{routine_id}").json
+    answered = json_of(rotated.test_client().get(f"/routines/{routine_id}"))
     assert answered["id"].startswith("r2.k2.")
-    assert {**answered, "id": None} == {**body.json, "id": None}
+    assert {**answered, "id": None} == {**json_of(body), "id": None}
     changed = routine_id[:-1] + ("A" if routine_id[-1] != "A" else "B")
     assert before.get(f"/routines/{changed}").status_code == 404
     assert client.get(f"/routines/{routine_id}").status_code == 404  # another key: unknown
@@ -408,7 +410,7 @@ def test_routine_by_id_revalidates_with_304(client: FlaskClient) -> None:
     """GET by id honours If-None-Match; POST always answers in full."""
     first = client.post("/routines", json={"minutes": 10})
     etag = first.headers["ETag"]
-    again = client.get(f"/routines/{first.json['id']}", headers={"If-None-Match": etag})
+    again = client.get(f"/routines/{json_of(first)['id']}", headers={"If-None-Match": etag})
     assert again.status_code == 304
     posted = client.post("/routines", json={"minutes": 10}, headers={"If-None-Match": etag})
     assert posted.status_code == 200
@@ -423,12 +425,12 @@ def test_garbage_routine_id_is_404(client: FlaskClient, routine_id: str) -> None
     response = client.get(f"/routines/{routine_id}")
     assert response.status_code == 404
     assert response.mimetype == PROBLEM
-    assert response.json["detail"].startswith("No routine has this id:")
+    assert json_of(response)["detail"].startswith("No routine has this id:")
 
 
 def _error(response: Any) -> tuple[int, str, list[dict[str, str]] | None]:
     assert response.mimetype == PROBLEM
-    return response.status_code, response.json["detail"], response.json.get("errors")
+    return response.status_code, json_of(response)["detail"], json_of(response).get("errors")
 
 
 @pytest.mark.parametrize(
@@ -499,14 +501,14 @@ def test_screening_lists_the_questions(client: FlaskClient) -> None:
     """GET /screening lists the red-flag questions as the latest release holds them."""
     response = client.get("/screening")
     assert response.status_code == 200
-    assert response.json == SCREENING
+    assert json_of(response) == SCREENING
 
 
 def test_a_red_flag_in_feedback_says_how_soon_and_what_to_do(client: FlaskClient) -> None:
     """Two red flags in feedback: see-a-professional with the higher urgency, its advice first."""
     question = max(SCREENING, key=lambda q: URGENCY.index(q["urgency"]))
     milder = min(SCREENING, key=lambda q: URGENCY.index(q["urgency"]))
-    routine_id = client.post("/routines", json={"pain": 2}).json["id"]
+    routine_id = json_of(client.post("/routines", json={"pain": 2}))["id"]
     answers = {milder["id"]: True, question["id"]: True}
     answer = _feedback(client, routine_id, screening=answers)
     assert answer["decision"] == "see-a-professional"
@@ -519,7 +521,7 @@ def test_a_red_flag_in_feedback_says_how_soon_and_what_to_do(client: FlaskClient
 def test_a_step_back_never_adds_an_item(client: FlaskClient) -> None:
     """After a painful week the next routine holds no item the routine before did not."""
     for request in ({"pain": 2, "minutes": 20}, {"pain": 1, "minutes": 30, "week": 4}):
-        routine = client.post("/routines", json=request).json
+        routine = json_of(client.post("/routines", json=request))
         answer = _feedback(client, routine["id"], pain_during=6)
         assert answer["decision"] == "step-back"
         before = {item["id"] for item in _items(routine)}
@@ -533,7 +535,7 @@ def test_focus_puts_its_exercises_first(client: FlaskClient) -> None:
     for focus in ("balance", "strength"):
         exercises = next(
             section["items"]
-            for section in client.post("/routines", json=request | {"focus": [focus]}).json[
+            for section in json_of(client.post("/routines", json=request | {"focus": [focus]}))[
                 "sections"
             ]
             if section["name"] == "exercises"
@@ -556,8 +558,8 @@ def test_level_raises_the_start_and_opens_the_harder_variation(client: FlaskClie
     seen: dict[str, set[str]] = {}
     first: dict[str, dict[str, int]] = {}
     for level in ("beginner", "intermediate"):
-        routine = client.post("/routines", json=request | {"level": level}).json
-        programme = client.get(f"/routines/{routine['id']}/programme").json["weeks"]
+        routine = json_of(client.post("/routines", json=request | {"level": level}))
+        programme = json_of(client.get(f"/routines/{routine['id']}/programme"))["weeks"]
         seen[level] = {
             item["variation"]["id"]
             for week in programme

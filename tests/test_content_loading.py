@@ -142,7 +142,7 @@ BREAKAGES = [
     ),
     (
         "equipment.json",
-        lambda equipment: {"towel": "a towel"},
+        lambda _: {"towel": "a towel"},
         "1.0.0/equipment.json: must hold a list of entries, got an object",
     ),
 ]

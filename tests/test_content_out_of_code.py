@@ -19,7 +19,7 @@ from service.app import create_app
 from service.cli import content
 from service.domain import IdKeys, Kind, load_releases
 
-from .conftest import LATEST, RELEASES
+from .conftest import LATEST, RELEASES, json_of
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = f"test:{IdKeys.new_key()}"
@@ -29,8 +29,7 @@ def spec_of(content_dir: Path | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {"TESTING": True, "ROUTINE_ID_KEYS": KEYS}
     if content_dir is not None:
         config["CONTENT_DIR"] = str(content_dir)
-    response = create_app(config).test_client().get("/openapi.json")
-    spec: dict[str, Any] = response.json
+    spec: dict[str, Any] = json_of(create_app(config).test_client().get("/openapi.json"))
     return spec
 
 
@@ -128,7 +127,7 @@ def _start(root: Path) -> subprocess.CompletedProcess[str]:
 
 PLANTED: dict[str, tuple[str, Callable[[Any], Any]] | None] = {
     "as published": None,
-    "empty screening": ("screening.json", lambda questions: []),
+    "empty screening": ("screening.json", lambda _: []),
     "no equipment the defaults name": (
         "rules.json",
         lambda rules: rules["request_defaults"].update(equipment=["trampoline"]),
@@ -157,7 +156,7 @@ def test_content_check_accepts_exactly_what_starts(tmp_path: Path, case: str) ->
         assert started.returncode == 3
 
 
-def test_a_start_up_failure_that_is_not_content_is_one_json_line(tmp_path: Path) -> None:
+def test_a_start_up_failure_that_is_not_content_is_one_json_line() -> None:
     """Malformed ROUTINE_ID_KEYS stops start-up with one JSON line naming the error."""
     env = dict(os.environ, ROUTINE_ID_KEYS="k1:short")
     started = subprocess.run(

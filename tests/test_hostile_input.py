@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from .conftest import json_of
+
 PROBLEM = "application/problem+json"
 INTERNALS = ("Traceback", "/work/", "site-packages", ".py", 'File "')
 
@@ -97,7 +99,7 @@ def test_hostile_input_gets_the_documented_status_as_a_problem(
     assert response.status_code == status, response.data[:300]
     if status >= 400:
         assert response.mimetype == PROBLEM
-        body = response.json
+        body = json_of(response)
         assert body["status"] == status
         assert len(body["detail"]) > 10
         text = response.get_data(as_text=True)

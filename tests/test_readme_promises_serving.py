@@ -105,7 +105,8 @@ def test_good_content_starts_without_a_word_on_stderr(tmp_path: Path) -> None:
 
 def test_gunicorn_refuses_bad_content_before_any_worker_starts(tmp_path: Path) -> None:
     """README "Serving": the app and every release are loaded in the master, "so bad content
-    stops start-up before any worker forks"; every stdout line is still JSON."""
+    stops start-up before any worker forks": the one refusal line, on stderr and not repeated
+    by gunicorn's JSON log on stdout, every line of which is still JSON."""
     environ = _environ(tmp_path, CONTENT_DIR=str(_broken_content(tmp_path)))
     result = subprocess.run(
         [GUNICORN, "--config", "gunicorn.conf.py"],
@@ -117,12 +118,10 @@ def test_gunicorn_refuses_bad_content_before_any_worker_starts(tmp_path: Path) -
     )
     assert result.returncode != 0
     assert "Booting worker" not in result.stdout + result.stderr
-    refusals = [
-        json.loads(line)
-        for line in result.stderr.splitlines()
-        if line.startswith("{") and "refusing to start" in line
-    ]
-    assert [r["field"] for r in refusals] == ["dosage.sets.min"], result.stderr
+    lines = result.stdout.splitlines() + result.stderr.splitlines()
+    refusals = [json.loads(line) for line in lines if "refusing to start" in line]
+    assert [r["field"] for r in refusals] == ["dosage.sets.min"], lines  # once, not twice
+    assert refusals[0]["message"] in result.stderr
     for line in result.stdout.splitlines():
         json.loads(line)
 

@@ -713,7 +713,7 @@ def feedbacks(draw: st.DrawFn) -> Feedback:
 def programme_places(draw: st.DrawFn) -> RoutineRequest:
     """A ready request somewhere in its programme, as feedback may have left it."""
     persona = draw(READY)
-    request = _request(
+    return _request(
         {
             **persona,
             "week": draw(st.sampled_from([1, WEEKS]) | st.integers(1, WEEKS)),
@@ -722,26 +722,20 @@ def programme_places(draw: st.DrawFn) -> RoutineRequest:
             "band": draw(st.none() | st.sampled_from(READY_BANDS)),
         }
     )
-    return request
 
 
-def _expected(request: RoutineRequest, feedback: Feedback) -> tuple[str, set[str], int | None]:
-    """(decision, reason codes, next streak) by the feedback rules of the issue, in order."""
+def _baseline(request: RoutineRequest, feedback: Feedback) -> int:
+    """The pain next-day pain is held against: pain_before, else the request's, else the default."""
     if feedback.pain_before is not None:
-        baseline = feedback.pain_before
-    elif request.pain is not None:
-        baseline = request.pain
-    else:
-        baseline = LIMITS.default_baseline.value
+        return feedback.pain_before
+    if request.pain is not None:
+        return request.pain
+    return LIMITS.default_baseline.value
+
+
+def _step_back_and_hold(feedback: Feedback, baseline: int) -> tuple[set[str], set[str]]:
+    """The step-back reason codes and the hold reason codes that a session's answers meet."""
     during, next_day = feedback.pain_during, feedback.pain_next_day
-    too_high = LIMITS.see_a_professional_at.value
-    if feedback.screening or during >= too_high or next_day >= too_high:
-        codes = set()
-        if feedback.screening:
-            codes.add("red-flag")
-        if during >= too_high or next_day >= too_high:
-            codes.add("pain-too-high")
-        return "see-a-professional", codes, None
     step_back = set()
     if during >= LIMITS.step_back_pain_during.value:
         step_back.add("pain-during-high")
@@ -756,6 +750,21 @@ def _expected(request: RoutineRequest, feedback: Feedback) -> tuple[str, set[str
         hold.add("effort-hard")
     if not feedback.completed:
         hold.add("not-completed")
+    return step_back, hold
+
+
+def _expected(request: RoutineRequest, feedback: Feedback) -> tuple[str, set[str], int | None]:
+    """(decision, reason codes, next streak) by the feedback rules of the issue, in order."""
+    during, next_day = feedback.pain_during, feedback.pain_next_day
+    too_high = LIMITS.see_a_professional_at.value
+    if feedback.screening or during >= too_high or next_day >= too_high:
+        codes = set()
+        if feedback.screening:
+            codes.add("red-flag")
+        if during >= too_high or next_day >= too_high:
+            codes.add("pain-too-high")
+        return "see-a-professional", codes, None
+    step_back, hold = _step_back_and_hold(feedback, _baseline(request, feedback))
     if step_back or hold:
         streak = request.streak + 1
         codes = step_back or hold

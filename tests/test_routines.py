@@ -216,6 +216,7 @@ def test_pain_8_gives_see_a_professional_and_no_exercises() -> None:
     routine = _routine({"pain": 8, "screening_no": ALL_NO})
     severe = RULES.pain.bands[-1]
     assert (severe.id, severe.min, severe.max, severe.urgency) == ("severe", 7, 10, "soon")
+    assert severe.urgency is not None  # for mypy: the line above pins it
     assert (routine.status, routine.urgency, routine.sections) == (
         Status.SEE_A_PROFESSIONAL,
         severe.urgency,
@@ -271,6 +272,30 @@ def test_ids_unknown_to_the_release_are_refused(given: dict[str, Any], field: st
     with pytest.raises(RoutineError) as caught:
         generate_routine(RELEASE, request_for(RELEASE, given))
     assert caught.value.fields == (field,)
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"), [(("feeling-blue",), ()), ((), ("feeling-blue",))], ids=["yes", "no"]
+)
+def test_feedback_answering_a_question_the_release_does_not_ask_is_refused(
+    yes: tuple[str, ...], no: tuple[str, ...]
+) -> None:
+    """A yes or a no in feedback to an unknown screening question is an error naming it."""
+    request = request_for(RELEASE, {"pain": 2, "screening_no": ALL_NO})
+    feedback = Feedback(
+        pain_during=0,
+        pain_next_day=2,
+        effort=Effort.RIGHT,
+        completed=True,
+        screening=yes,
+        screening_no=no,
+    )
+    with pytest.raises(RoutineError) as caught:
+        decide(RELEASE, request, feedback)
+    assert (caught.value.fields, caught.value.message) == (
+        ("screening",),
+        "'feeling-blue' is not a screening question",
+    )
 
 
 @pytest.mark.parametrize(

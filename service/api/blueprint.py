@@ -48,6 +48,8 @@ class ConditionalHeadersSchema(ma.Schema):
 
 
 class Parser(FlaskParser):
+    """webargs' Flask parser, stricter: no repeated single value, no body that is not JSON."""
+
     def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
         # webargs would silently take the first of a repeated single-valued parameter.
         lists = {
@@ -76,6 +78,8 @@ class Parser(FlaskParser):
 
 
 class Blueprint(SmorestBlueprint):  # type: ignore[misc]
+    """flask-smorest's Blueprint with strict arguments and our documented responses."""
+
     # webargs ignores unknown query parameters by default; with None the schemas' own
     # `unknown = RAISE` applies, so a misspelt parameter is a 422 rather than silently dropped.
     ARGUMENTS_PARSER = Parser(unknown=None)

@@ -129,6 +129,8 @@ screening = _blueprint(
 
 @exercises.route("")
 class Exercises(MethodView):
+    """The exercises, a page at a time."""
+
     @exercises.arguments(ItemQuerySchema, location="query", as_kwargs=False)
     @exercises.content(ItemSchema(many=True), **_listed(Kind.EXERCISE, "getExercise"))
     @exercises.doc(operationId="listExercises")
@@ -144,6 +146,8 @@ class Exercises(MethodView):
 
 @exercises.route("/<exercise_id>", parameters=[_id_parameter(Kind.EXERCISE)])
 class ExerciseById(MethodView):
+    """One exercise, by id."""
+
     @exercises.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
     @exercises.content(ItemSchema, **_one(Kind.EXERCISE))
     @exercises.doc(operationId="getExercise")
@@ -157,6 +161,8 @@ class ExerciseById(MethodView):
 
 @stretches.route("")
 class Stretches(MethodView):
+    """The stretches, a page at a time."""
+
     @stretches.arguments(ItemQuerySchema, location="query", as_kwargs=False)
     @stretches.content(ItemSchema(many=True), **_listed(Kind.STRETCH, "getStretch"))
     @stretches.doc(operationId="listStretches")
@@ -172,6 +178,8 @@ class Stretches(MethodView):
 
 @stretches.route("/<stretch_id>", parameters=[_id_parameter(Kind.STRETCH)])
 class StretchById(MethodView):
+    """One stretch, by id."""
+
     @stretches.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
     @stretches.content(ItemSchema, **_one(Kind.STRETCH))
     @stretches.doc(operationId="getStretch")
@@ -185,6 +193,8 @@ class StretchById(MethodView):
 
 @precautions.route("")
 class Precautions(MethodView):
+    """The precautions, a page at a time."""
+
     @precautions.arguments(PageQuerySchema, location="query", as_kwargs=False)
     @precautions.content(PrecautionSchema(many=True), **_listed(Kind.PRECAUTION, "getPrecaution"))
     @precautions.doc(operationId="listPrecautions")
@@ -199,6 +209,8 @@ class Precautions(MethodView):
 
 @precautions.route("/<precaution_id>", parameters=[_id_parameter(Kind.PRECAUTION)])
 class PrecautionById(MethodView):
+    """One precaution, by id."""
+
     @precautions.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
     @precautions.content(PrecautionSchema, **_one(Kind.PRECAUTION))
     @precautions.doc(operationId="getPrecaution")
@@ -212,6 +224,8 @@ class PrecautionById(MethodView):
 
 @guidance.route("")
 class GuidanceList(MethodView):
+    """The guidance entries, a page at a time."""
+
     @guidance.arguments(PageQuerySchema, location="query", as_kwargs=False)
     @guidance.content(GuidanceSchema(many=True), **_listed(Kind.GUIDANCE, "getGuidance"))
     @guidance.doc(operationId="listGuidance")
@@ -226,6 +240,8 @@ class GuidanceList(MethodView):
 
 @guidance.route("/<guidance_id>", parameters=[_id_parameter(Kind.GUIDANCE)])
 class GuidanceById(MethodView):
+    """One guidance entry, by id."""
+
     @guidance.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
     @guidance.content(GuidanceSchema, **_one(Kind.GUIDANCE))
     @guidance.doc(operationId="getGuidance")
@@ -239,6 +255,8 @@ class GuidanceById(MethodView):
 
 @screening.route("")
 class ScreeningQuestions(MethodView):
+    """The screening questions, a page at a time."""
+
     @screening.arguments(PageQuerySchema, location="query", as_kwargs=False)
     @screening.content(
         ScreeningQuestionSchema(many=True), **_listed(Kind.SCREENING, "getScreeningQuestion")
@@ -256,6 +274,8 @@ class ScreeningQuestions(MethodView):
 
 @screening.route("/<screening_question_id>", parameters=[_id_parameter(Kind.SCREENING)])
 class ScreeningQuestionById(MethodView):
+    """One screening question, by id."""
+
     @screening.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
     @screening.content(ScreeningQuestionSchema, **_one(Kind.SCREENING))
     @screening.doc(operationId="getScreeningQuestion")

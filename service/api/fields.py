@@ -21,7 +21,8 @@ def doc(text: str, **extra: object) -> dict[str, object]:
 class StrictBoolean(fields.Boolean):
     """JSON true or false only: marshmallow's Boolean also takes 1, "yes" and "on"."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+    # marshmallow's signature, names included (mypy checks the override); only `value` matters.
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:  # noqa: ARG002
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value

@@ -15,6 +15,8 @@ from .representations import current_store, to_json
 
 
 class HealthSchema(ma.Schema):
+    """A health answer: `live`, or `ready` with the releases loaded."""
+
     status = ma.fields.String(
         required=True, metadata={"description": "`live` or `ready`.", "enum": ["live", "ready"]}
     )
@@ -51,6 +53,8 @@ def _answer(body: bytes) -> Response:
 
 @blp.route("/live")
 class Live(MethodView):
+    """The liveness check, /health/live."""
+
     @blp.arguments(NoQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, HealthSchema, example={"status": "live"})
     @blp.doc(operationId="getLiveness")
@@ -64,6 +68,8 @@ class Live(MethodView):
 
 @blp.route("/ready")
 class Ready(MethodView):
+    """The readiness check, /health/ready."""
+
     @blp.arguments(NoQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, HealthSchema, example=READY_EXAMPLE)
     @blp.doc(operationId="getReadiness")

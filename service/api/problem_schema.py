@@ -9,6 +9,8 @@ from .fields import doc as _d
 
 
 class FieldErrorSchema(ma.Schema):
+    """One invalid field of a request: where it is, its name and what is wrong."""
+
     location = fields.String(
         required=True, metadata=_d("Where the field is: `query`, `json` or `path`.")
     )

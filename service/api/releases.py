@@ -66,6 +66,8 @@ def _listing() -> Representation:
 
 @blp.route("")
 class Releases(MethodView):
+    """Every content release the service holds."""
+
     @blp.content(
         ReleaseSummarySchema(many=True),
         "Every release, newest first.",
@@ -87,6 +89,8 @@ class Releases(MethodView):
 
 @blp.route("/<version>", parameters=[VERSION_PARAMETER])
 class ReleaseByVersion(MethodView):
+    """One content release's manifest, by version."""
+
     @blp.content(
         ManifestSchema, "The release's manifest.", example=examples()["manifest"],
         not_found="No release with this version.",

@@ -42,6 +42,8 @@ PER_REQUEST_ENCODERS: dict[str, Callable[[bytes], bytes]] = {
 
 @dataclass(frozen=True, slots=True)
 class Representation:
+    """A response body read from a release: its bytes, strong ETag and headers."""
+
     body: bytes
     etag: str  # quoted, strong
     headers: tuple[tuple[str, str], ...] = ()

@@ -27,6 +27,7 @@ ACTIVITY_REASON = "fills-remaining-time"
 
 
 def routine_url(request: RoutineRequest, version: str, keys: IdKeys) -> str:
+    """The URL of the routine for `request` on release `version`: its id, encrypted."""
     return f"/routines/{encode_routine_id(request, version, keys)}"
 
 
@@ -191,6 +192,7 @@ def present(routine: Routine, release: Release, keys: IdKeys) -> dict[str, Any]:
 def present_programme(
     routine_id: str, weeks: tuple[Routine, ...], release: Release, keys: IdKeys
 ) -> dict[str, Any]:
+    """The JSON of a programme: its id, release and every week's routine."""
     return {
         "id": routine_id,
         "content_version": release.version,
@@ -201,6 +203,7 @@ def present_programme(
 def present_outcome(
     outcome: Outcome, following: Routine | None, release: Release, keys: IdKeys
 ) -> dict[str, Any]:
+    """The JSON of a feedback answer: the decision, its reasons and the next routine."""
     return {
         "decision": outcome.decision.value,
         "reasons": [{"code": code, "text": text} for code, text in outcome.reasons],

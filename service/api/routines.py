@@ -95,6 +95,8 @@ def _routine(description: str) -> dict[str, Any]:
 
 @blp.route("")
 class Routines(MethodView):
+    """Routines generated from a request, in the body or the query."""
+
     @blp.arguments(RoutineQuerySchema, location="query", as_kwargs=False)
     @blp.content(RoutineSchema, **_routine("The routine."))
     @blp.problem(410, GONE, GONE_DETAIL)
@@ -128,6 +130,8 @@ class Routines(MethodView):
 
 @blp.route("/<routine_id>", parameters=[ID_PARAMETER])
 class RoutineById(MethodView):
+    """One routine, by the id that encrypts its request."""
+
     @blp.content(
         RoutineSchema,
         **_routine("The routine, the same bytes as when it was generated."),
@@ -149,6 +153,8 @@ class RoutineById(MethodView):
 
 @blp.route("/<routine_id>/programme", parameters=[ID_PARAMETER])
 class RoutineProgramme(MethodView):
+    """Every week of the programme a routine belongs to."""
+
     @blp.content(
         ProgrammeSchema,
         "Every week.",
@@ -174,6 +180,8 @@ class RoutineProgramme(MethodView):
 
 @blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])
 class RoutineFeedback(MethodView):
+    """How a session of a routine went, and the next step."""
+
     @blp.arguments(FeedbackSchema, as_kwargs=False)
     @blp.response(200, FeedbackAnswerSchema, description="The decision and the next routine.",
                   example=examples()["feedback"])  # fmt: skip

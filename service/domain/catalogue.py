@@ -14,6 +14,8 @@ E = TypeVar("E", bound=Entry)
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
+    """One page of entries, and where it sits among them all."""
+
     entries: tuple[T, ...]
     page: int
     page_size: int

@@ -39,6 +39,7 @@ RESERVED_EQUIPMENT = "none"  # the API's word for "no equipment"
 
 
 def read_equipment(obj: Object) -> Equipment:
+    """A piece of equipment; `none` is refused as an id, the API's word for no equipment."""
     equipment_id = obj.ident("id")
     if equipment_id == RESERVED_EQUIPMENT:
         raise obj.place.error("id", f"{RESERVED_EQUIPMENT!r} is reserved for 'no equipment'")
@@ -46,6 +47,8 @@ def read_equipment(obj: Object) -> Equipment:
 
 
 def read_item(kind: Kind) -> Callable[[Object], Item]:
+    """A reader of exercises or stretches, as `kind` says."""
+
     def build(obj: Object) -> Item:
         groups = tuple(
             tuple(
@@ -91,6 +94,7 @@ _HARDER_KEYS = ("id", "steps", "difficulty", "dosage")
 
 
 def read_variation(obj: Object) -> Variation:
+    """A variation: named only, or harder with all of id, steps, difficulty and dosage."""
     given = [key for key in _HARDER_KEYS if key in obj.data]
     if given and len(given) < len(_HARDER_KEYS):
         missing = next(key for key in _HARDER_KEYS if key not in obj.data)
@@ -109,6 +113,7 @@ def read_variation(obj: Object) -> Variation:
 
 
 def read_bad_group(place: Place, path: str, group: object) -> tuple[str, ...]:
+    """Raise the error of an equipment group that is not a non-empty list of ids."""
     raise place.error(path, f"must be a non-empty list of equipment ids, got {describe(group)}")
 
 
@@ -124,6 +129,7 @@ _DOSAGE_KEYS = (
 
 
 def read_range(obj: Object, key: str) -> Range | None:
+    """The range under `key`, None when it is null or absent; min may not exceed max."""
     if obj.get(key) is None:
         return None
     child = obj.child(key, ("min", "max", "basis"), ("note",))
@@ -134,6 +140,7 @@ def read_range(obj: Object, key: str) -> Range | None:
 
 
 def read_dosage(obj: Object) -> Dosage:
+    """A dosage: sets, exactly one of reps and duration, holds only with reps."""
     sets = read_range(obj, "sets")
     reps = read_range(obj, "reps")
     duration = read_range(obj, "duration_seconds")
@@ -169,6 +176,7 @@ def read_dosage(obj: Object) -> Dosage:
 
 
 def read_precaution(obj: Object) -> Precaution:
+    """A precaution entry."""
     return Precaution(
         id=obj.ident("id"),
         title=obj.text("title"),
@@ -179,6 +187,7 @@ def read_precaution(obj: Object) -> Precaution:
 
 
 def read_guidance(obj: Object) -> Guidance:
+    """A guidance entry."""
     return Guidance(
         id=obj.ident("id"),
         title=obj.text("title"),
@@ -189,6 +198,7 @@ def read_guidance(obj: Object) -> Guidance:
 
 
 def read_screening(obj: Object) -> ScreeningQuestion:
+    """A screening question, with its urgency when it gives one (required with rules)."""
     return ScreeningQuestion(
         id=obj.ident("id"),
         question=obj.text("question"),

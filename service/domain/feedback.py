@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .model import Release, Urgency
+from .model import FeedbackRules, Release, Urgency
 from .requests import RoutineError, RoutineRequest, check_request
 from .routines import band_of, current_stage, placed_stage
 
 
 class Decision(StrEnum):
+    """The next step after a session: progress, hold, step back or see a professional."""
+
     PROGRESS = "progress"
     HOLD = "hold"
     STEP_BACK = "step-back"
@@ -23,6 +25,8 @@ class Decision(StrEnum):
 
 
 class Effort(StrEnum):
+    """How hard the session felt, as the person reports it."""
+
     EASY = "easy"
     RIGHT = "right"
     HARD = "hard"
@@ -43,11 +47,30 @@ class Feedback:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """The decision on a session, its reasons, and the request of the next routine if any."""
+
     decision: Decision
     reasons: tuple[tuple[str, str], ...]  # (code, text)
     next: RoutineRequest | None
     urgency: Urgency | None = None  # with see-a-professional: how soon
     advice: tuple[str, ...] = ()  # with see-a-professional: what to do
+
+
+def _check_answers(release: Release, feedback: Feedback) -> None:
+    """Raises RoutineError for an answer to a question that the release does not ask."""
+    questions = {question.id for question in release.screening}
+    for name in (*feedback.screening, *feedback.screening_no):
+        if name not in questions:
+            raise RoutineError("screening", f"{name!r} is not a screening question")
+
+
+def _baseline(limits: FeedbackRules, request: RoutineRequest, feedback: Feedback) -> int:
+    """The pain next-day pain is held against: `pain_before`, the routine's, or the default."""
+    if feedback.pain_before is not None:
+        return feedback.pain_before
+    if request.pain is not None:
+        return request.pain
+    return limits.default_baseline.value
 
 
 def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Outcome:
@@ -56,23 +79,11 @@ def decide(release: Release, request: RoutineRequest, feedback: Feedback) -> Out
     Raises NoRoutines for a release without rules; RoutineError naming a bad field.
     """
     rules = check_request(release, request)
-    questions = {question.id for question in release.screening}
-    for field, answered in (
-        ("screening", feedback.screening),
-        ("screening", feedback.screening_no),
-    ):
-        for name in answered:
-            if name not in questions:
-                raise RoutineError(field, f"{name!r} is not a screening question")
+    _check_answers(release, feedback)
     limits = rules.feedback
     texts = limits.reasons
     during, next_day = feedback.pain_during, feedback.pain_next_day
-    if feedback.pain_before is not None:
-        baseline = feedback.pain_before
-    elif request.pain is not None:
-        baseline = request.pain
-    else:
-        baseline = limits.default_baseline.value
+    baseline = _baseline(limits, request, feedback)
     stage = placed_stage(release, request)
     answered_no = tuple(sorted({*request.screening_no, *feedback.screening_no}))
 

@@ -163,4 +163,5 @@ def read_legacy_id(token: str) -> tuple[str, Mapping[str, Any]]:
 
 
 def is_legacy_id(token: str) -> bool:
+    """Whether `token` has the shape of an `r1` id, whose key was public."""
     return token.startswith(f"{LEGACY_PREFIX}.")

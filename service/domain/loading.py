@@ -51,6 +51,7 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def is_version(text: str) -> bool:
+    """Whether `text` is a release version: three numbers without leading zeros."""
     return VERSION_PATTERN.fullmatch(text) is not None
 
 
@@ -245,7 +246,9 @@ def _manifest(place: Place, data: object) -> Manifest:
     )
 
 
-def _check_references(folder: str, release: Release) -> None:
+# A flat list of independent checks in the order their errors are reported; split up, they
+# would only scatter what one reads down to check a release.
+def _check_references(folder: str, release: Release) -> None:  # noqa: C901
     """Every id that one entry names must exist in this release."""
     sources = {source.id for source in release.manifest.sources}
     equipment = {equipment.id for equipment in release.equipment}

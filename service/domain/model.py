@@ -11,11 +11,15 @@ T = TypeVar("T")
 
 
 class Position(StrEnum):
+    """The position an item is done in."""
+
     SEATED = "seated"
     STANDING = "standing"
 
 
 class Focus(StrEnum):
+    """What an item works on; an item has one or more."""
+
     STRENGTH = "strength"
     FLEXIBILITY = "flexibility"
     BALANCE = "balance"
@@ -24,12 +28,16 @@ class Focus(StrEnum):
 
 
 class Difficulty(StrEnum):
+    """How hard an item is, and the level a routine request asks for."""
+
     BEGINNER = "beginner"
     INTERMEDIATE = "intermediate"
     ADVANCED = "advanced"
 
 
 class Load(StrEnum):
+    """How much an item loads the ball of the foot."""
+
     LOW = "low"
     MODERATE = "moderate"
     HIGH = "high"
@@ -91,12 +99,16 @@ _SINGULAR = {
 
 @dataclass(frozen=True, slots=True)
 class Citation:
+    """A part of a source that content cites: the source's id and the section."""
+
     source: str
     section: str
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A document the release cites, and what we take from it (`note`)."""
+
     id: str
     title: str
     publisher: str
@@ -105,6 +117,8 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Range:
+    """A dosage range; with rules, `min` is the starting dose and `max` the target."""
+
     min: int
     max: int
     basis: Basis
@@ -113,6 +127,8 @@ class Range:
 
 @dataclass(frozen=True, slots=True)
 class Value(Generic[T]):
+    """A number or flag that says where it comes from: the source or our default."""
+
     value: T
     basis: Basis
     note: str | None = None
@@ -120,6 +136,8 @@ class Value(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Dosage:
+    """How much of an item: sets, then reps or a duration, holds, rest, per side."""
+
     sets: Range
     reps: Range | None
     hold_seconds: Range | None
@@ -144,6 +162,8 @@ class Variation:
 
 @dataclass(frozen=True, slots=True)
 class Equipment:
+    """A piece of equipment that items name by id."""
+
     id: str
     name: str
     description: str
@@ -183,6 +203,8 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Precaution:
+    """A general precaution to take before and while exercising."""
+
     id: str
     title: str
     summary: str
@@ -192,6 +214,8 @@ class Precaution:
 
 @dataclass(frozen=True, slots=True)
 class Guidance:
+    """A guidance entry: what metatarsalgia is, self-care, when to see a professional."""
+
     id: str
     title: str
     summary: str
@@ -201,6 +225,8 @@ class Guidance:
 
 @dataclass(frozen=True, slots=True)
 class ScreeningQuestion:
+    """A red-flag question asked before a routine; a yes is the red flag."""
+
     id: str
     question: str
     reason: str
@@ -211,6 +237,8 @@ class ScreeningQuestion:
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
+    """A release's manifest: its version, date, changes and the sources it cites."""
+
     version: str
     released: dt.date
     summary: str
@@ -228,6 +256,8 @@ Entry = Item | Precaution | Guidance | ScreeningQuestion
 
 @dataclass(frozen=True, slots=True)
 class RequestDefaults:
+    """What a routine request that leaves a field out gets."""
+
     minutes: int
     equipment: tuple[str, ...]
     position: str
@@ -237,6 +267,8 @@ class RequestDefaults:
 
 @dataclass(frozen=True, slots=True)
 class ProgrammeRules:
+    """The programme's length, when progression stops, and the days a week it assumes."""
+
     weeks: Value[int]
     progress_weeks: Value[int]
     full_rate_days_per_week: Value[int]
@@ -245,6 +277,8 @@ class ProgrammeRules:
 
 @dataclass(frozen=True, slots=True)
 class PainBand:
+    """A range of pain scores, and the load, progression and advice it allows."""
+
     id: str
     min: int
     max: int
@@ -258,6 +292,8 @@ class PainBand:
 
 @dataclass(frozen=True, slots=True)
 class PainRules:
+    """The pain bands covering 0 to 10, and the band of a request without a score."""
+
     meaning: str
     unknown_band: str
     unknown_advice: str
@@ -292,6 +328,8 @@ FEEDBACK_REASONS = (
 
 @dataclass(frozen=True, slots=True)
 class FeedbackRules:
+    """The thresholds that decide a programme's next step, and each reason's text."""
+
     default_baseline: Value[int]
     see_a_professional_at: Value[int]
     step_back_pain_during: Value[int]
@@ -322,6 +360,8 @@ class Activity:
 
 @dataclass(frozen=True, slots=True)
 class Rules:
+    """A release's rules.json: what makes a release able to generate routines."""
+
     request_defaults: RequestDefaults
     programme: ProgrammeRules
     pain: PainRules

@@ -52,11 +52,14 @@ class Choice:
 
 
 def at(choice: Choice, stage: int) -> Planned:
+    """The chosen item at `stage` of its ladder from the level's start, held at the top."""
     return Planned(choice.item, choice.ladder[min(len(choice.ladder) - 1, choice.start + stage)])
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """The items chosen for a programme, its activity, and how far its doses may climb."""
+
     stretches: tuple[Choice, ...]
     exercises: tuple[Choice, ...]
     activity: PlannedActivity | None

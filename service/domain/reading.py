@@ -37,6 +37,7 @@ class ContentError(ValueError):
 
 
 def parse_json(file: str, data: bytes) -> Any:
+    """The JSON of a content file. Raises ContentError when not UTF-8 or not JSON."""
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -170,6 +171,7 @@ class Object:
 
 
 def describe(value: object) -> str:
+    """How an error names the JSON type of a value: an object, the number 3, null."""
     names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
     if value is None:
         return "null"
@@ -179,6 +181,7 @@ def describe(value: object) -> str:
 
 
 def read_text(place: Place, path: str, value: object) -> str:
+    """A non-blank string without leading or trailing spaces."""
     if not isinstance(value, str):
         raise place.error(path, f"must be a string, got {describe(value)}")
     if not value.strip():
@@ -189,6 +192,7 @@ def read_text(place: Place, path: str, value: object) -> str:
 
 
 def read_ident(place: Place, path: str, value: object) -> str:
+    """A kebab-case id."""
     text = read_text(place, path, value)
     if not ID_PATTERN.fullmatch(text):
         raise place.error(path, f"must be a kebab-case id such as 'heel-raises', got {text!r}")
@@ -196,6 +200,7 @@ def read_ident(place: Place, path: str, value: object) -> str:
 
 
 def read_enum(place: Place, path: str, value: object, enum: type[E]) -> E:
+    """The member of `enum` that a string names; the error lists every value."""
     allowed = ", ".join(member.value for member in enum)
     if not isinstance(value, str) or value not in enum._value2member_map_:
         raise place.error(path, f"must be one of {allowed}, got {value!r}")
@@ -203,6 +208,7 @@ def read_enum(place: Place, path: str, value: object, enum: type[E]) -> E:
 
 
 def no_repeats(place: Place, path: str, values: Iterable[object]) -> None:
+    """Raises ContentError at `path` when a value occurs twice."""
     seen: set[object] = set()
     for value in values:
         if value in seen:
@@ -211,6 +217,7 @@ def no_repeats(place: Place, path: str, values: Iterable[object]) -> None:
 
 
 def citations(obj: Object, key: str = "sources") -> tuple[Citation, ...]:
+    """The citation objects of a list field: each a source id and a section."""
     return tuple(
         Citation(source=cited.ident("source"), section=cited.text("section"))
         for cited in obj.children(key, ("source", "section"))
@@ -218,6 +225,7 @@ def citations(obj: Object, key: str = "sources") -> tuple[Citation, ...]:
 
 
 def read_value(obj: Object, key: str, *, minimum: int) -> Value[int] | None:
+    """The value under `key`, None when it is null or absent: an integer, at least minimum."""
     if obj.get(key) is None:
         return None
     child = obj.child(key, ("value", "basis"), ("note",))

@@ -23,11 +23,15 @@ SOON = Urgency.SOON  # what a question or band that names no urgency gets; the l
 
 
 class Status(StrEnum):
+    """Whether a routine has exercises, or advises seeing a professional instead."""
+
     READY = "ready"
     SEE_A_PROFESSIONAL = "see-a-professional"
 
 
 class Screening(StrEnum):
+    """How the screening went: every question answered no, some unanswered, or a yes."""
+
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
     FLAGGED = "flagged"
@@ -35,6 +39,8 @@ class Screening(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """One part of a routine in order (warm-up, exercises, cool-down) and its items."""
+
     name: str
     items: tuple[Planned, ...]
 
@@ -56,6 +62,8 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Routine:
+    """One week's routine for a request, or the advice that replaces it."""
+
     request: RoutineRequest
     content_version: str
     weeks: int  # the programme's length

@@ -1,0 +1,3 @@
+"""Metatarsalgia exercise service: versioned rehabilitation content and generated routines."""
+
+__version__ = "1.0.0"

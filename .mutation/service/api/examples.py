@@ -1,0 +1,62 @@
+"""The API document's examples: answers of one published release, kept in examples.json.
+
+The examples are real answers, so a client generated from the document sees real shapes;
+they are read from a file rather than from the content served, so the document changes only
+when the API does. `flask content examples VERSION` writes the file anew from a release
+(tests check that it still equals what the service answers for that release).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ..domain import Effort, Feedback, IdKeys, Kind, Release, decide, generate_routine, request_for
+
+FILE = "examples.json"
+# Routine ids in the examples are made with this key, not the service's: they are
+# documentation and decode nowhere.
+EXAMPLE_KEYS = IdKeys.parse("example:" + "A" * 86)
+
+
+@cache
+def examples() -> dict[str, Any]:
+    """The examples the API document shows, from examples.json beside this module."""
+    loaded: dict[str, Any] = json.loads(resources.files(__package__).joinpath(FILE).read_text())
+    return loaded
+
+
+def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
+    """The examples from release `version`, as the service answers with it as the latest.
+
+    Raises KeyError for an unknown version, ValueError for a release that makes no routines.
+    """
+    from .catalogue import SCHEMAS
+    from .releases import manifest, summaries
+    from .routine_json import present, present_outcome
+
+    served = dict(list(releases.items())[: list(releases).index(version) + 1])
+    release = served[version]
+    if release.rules is None:
+        raise ValueError(f"release {version} makes no routines: examples need one that does")
+    default = request_for(release, {})
+    flag = max(release.screening, key=lambda q: q.urgency.rank if q.urgency else -1)
+    ready = present(generate_routine(release, default), release, EXAMPLE_KEYS)
+    flagged = request_for(release, {"screening": [flag.id]})
+    outcome = decide(release, default, Feedback(1, 1, Effort.RIGHT, completed=True))
+    following = generate_routine(release, outcome.next) if outcome.next else None
+    return {
+        "release": version,
+        "ids": {
+            **{kind.value: release.entries(kind)[0].id for kind in Kind},
+            "equipment": [equipment.id for equipment in release.equipment[:2]],
+        },
+        "entries": {kind.value: SCHEMAS[kind].dump(release.entries(kind)[0]) for kind in Kind},
+        "releases": summaries(served),
+        "manifest": manifest(release, release),
+        "routine": ready,
+        "flagged": present(generate_routine(release, flagged), release, EXAMPLE_KEYS),
+        "feedback": present_outcome(outcome, following, release, EXAMPLE_KEYS),
+    }

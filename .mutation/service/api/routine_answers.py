@@ -1,0 +1,229 @@
+"""What /routines answers: a request's routine, programme and feedback, as representations.
+
+Holds the app's store and id keys; raises the problems these answers can give: 404 for an id
+of no routine, 410 (with `replaced_by`) for a release that makes no routines, and 422 naming
+the field a release cannot satisfy. routine_path.py answers new POSTs through `direct`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
+
+import marshmallow as ma
+from flask import Response, current_app
+
+from ..domain import (
+    Feedback,
+    IdKeys,
+    NoRoutines,
+    Release,
+    RoutineError,
+    RoutineIdError,
+    RoutineRequest,
+    Status,
+    decide,
+    decode_routine_id,
+    generate_routine,
+    programme,
+    read_legacy_id,
+    request_for,
+)
+from .problems import fail, problem_for
+from .query_schemas import NO_EQUIPMENT
+from .representations import (
+    Representation,
+    Resolved,
+    Store,
+    answer,
+    negotiate,
+    release_headers,
+    represent,
+    respond,
+)
+from .routine_json import present, present_outcome, present_programme, routine_url
+from .routine_requests import RoutineRequestSchema
+
+BODY = RoutineRequestSchema()
+# The body, its Accept-Encoding and the app's config, to the headers and bytes of a 200 or None.
+DirectAnswer = Callable[
+    [bytes, str | None, Mapping[str, Any]], tuple[list[tuple[str, str]], bytes] | None
+]
+
+
+class RoutineAnswers:
+    """The answers of /routines for one app: its store of releases and its id keys."""
+
+    def __init__(self, store: Store, keys: IdKeys) -> None:
+        self.store = store
+        self.keys = keys
+
+    def from_body(self, args: dict[str, Any]) -> Response:
+        """POST /routines: the routine of a parsed body."""
+        version, given = from_body(args)
+        resolved = self.store.resolve(version)
+        return self.routine(resolved, self.build(resolved.release, given, "json"), "json")
+
+    def from_query(self, args: dict[str, Any]) -> Response:
+        """GET /routines: the routine of a parsed query."""
+        resolved = self.store.resolve(args.pop("content_version", None))
+        if "equipment" in args:
+            args["equipment"] = [name for name in args["equipment"] if name != NO_EQUIPMENT]
+        return self.routine(resolved, self.build(resolved.release, given(args), "query"), "query")
+
+    def by_id(self, routine_id: str) -> Response:
+        """GET /routines/{id}."""
+        resolved, request = self.decode(routine_id)
+        return self.routine(resolved, request, "path")
+
+    def programme(self, routine_id: str) -> Response:
+        """GET /routines/{id}/programme: every week, built once per request."""
+        resolved, request = self.decode(routine_id)
+        release = resolved.release
+
+        def make() -> dict[str, Any]:
+            weeks = programme(release, request)
+            return present_programme(routine_id, weeks, release, self.keys)
+
+        return self._respond(resolved, "path", lambda: self._stored(release, ("p", request), make))
+
+    def feedback(self, routine_id: str, args: dict[str, Any]) -> Response:
+        """POST /routines/{id}/feedback: the decision on a session, and the next routine."""
+        resolved, request = self.decode(routine_id)
+        release = resolved.release
+        if generate_routine(release, request).status is not Status.READY:
+            fail(409, "This routine is see-a-professional: there is no session to report on.")
+        answers = args.pop("screening", {})
+        feedback = Feedback(
+            **args,
+            screening=tuple(name for name, yes in answers.items() if yes),
+            screening_no=tuple(name for name, yes in answers.items() if not yes),
+        )
+        try:
+            outcome = decide(release, request, feedback)
+        except RoutineError as error:
+            raise invalid(error, "json") from None
+        following = None if outcome.next is None else generate_routine(release, outcome.next)
+        data = present_outcome(outcome, following, release, self.keys)
+        return respond(self.store, represent(release, data, per_request=True), resolved)
+
+    def direct(
+        self, body: bytes, accept_encoding: str | None, config: Mapping[str, Any]
+    ) -> tuple[list[tuple[str, str]], bytes] | None:
+        """The headers and bytes of POST /routines with this body when it gives a routine;
+        None for anything else, which Flask then answers (service/routine_path.py)."""
+        try:
+            args = BODY.load(json.loads(body))
+        except (ValueError, TypeError, ma.ValidationError):
+            return None
+        version, fields = from_body(args)
+        release = self.store.release(version)
+        if release is None or release.rules is None:
+            return None
+        try:
+            found = self._routine_of(release, request_for(release, fields))
+        except RoutineError:
+            return None
+        coding = negotiate(found, accept_encoding, config)
+        headers = release_headers(self.store, release.version, pinned=bool(version))
+        return answer(found, headers, coding)
+
+    # ---- shared by the answers above
+
+    def build(self, release: Release, fields: Mapping[str, Any], location: str) -> RoutineRequest:
+        """The request of these fields on this release: 410 or 422 when it has none."""
+        try:
+            return request_for(release, fields)
+        except NoRoutines:
+            self.gone(release, fields)
+        except RoutineError as error:
+            raise invalid(error, location) from None
+
+    def decode(self, routine_id: str) -> tuple[Resolved, RoutineRequest]:
+        """The release and request of an id; 404 for no routine's, 410 for an old release's."""
+        try:
+            version, fields = read_legacy_id(routine_id)
+        except RoutineIdError:
+            pass
+        else:
+            self.gone(self.store.releases.get(version, self.store.latest), fields)
+        try:
+            version, request = decode_routine_id(routine_id, self.keys)
+        except RoutineIdError as error:
+            fail(404, f"No routine has this id: {error}.")
+        resolved = self.store.resolve(version)
+        if resolved.release.rules is None:
+            self.gone(resolved.release, {})
+        return Resolved(resolved.release, pinned=True), request
+
+    def gone(self, release: Release, fields: Mapping[str, Any]) -> NoReturn:
+        """410: the release makes no routines; `replaced_by` the same request on the latest."""
+        latest = self.store.latest
+        detail = f"Content release {release.version} makes no routines."
+        try:
+            replaced = routine_url(request_for(latest, fields), latest.version, self.keys)
+        except (NoRoutines, RoutineError):
+            fail(410, detail)
+        fail(410, f"{detail} The same request on release {latest.version}: replaced_by.",
+             replaced_by=replaced)  # fmt: skip
+
+    def routine(self, resolved: Resolved, request: RoutineRequest, location: str) -> Response:
+        release = resolved.release
+        return self._respond(resolved, location, lambda: self._routine_of(release, request))
+
+    def _routine_of(self, release: Release, request: RoutineRequest) -> Representation:
+        return self._stored(
+            release,
+            request,
+            lambda: present(generate_routine(release, request), release, self.keys),
+        )
+
+    def _stored(
+        self, release: Release, key: object, make: Callable[[], dict[str, Any]]
+    ) -> Representation:
+        """The representation of what `make` presents, built once per release and key."""
+
+        def representation() -> Representation:
+            data = make()
+            location = [("Content-Location", f"/routines/{data['id']}")]
+            return represent(release, data, location, per_request=True)
+
+        return self.store.routine(release, key, representation)
+
+    def _respond(
+        self, resolved: Resolved, location: str, find: Callable[[], Representation]
+    ) -> Response:
+        try:
+            return respond(self.store, find(), resolved)
+        except NoRoutines:
+            self.gone(resolved.release, {})
+        except RoutineError as error:
+            raise invalid(error, location) from None
+
+
+def current_answers() -> RoutineAnswers:
+    """The app's answers of /routines."""
+    answers: RoutineAnswers = current_app.extensions["routine_answers"]
+    return answers
+
+
+def from_body(args: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The release version and the request fields of a parsed POST /routines body."""
+    version = args.pop("content_version", None)
+    answers = args.pop("screening", {})
+    args["screening"] = [name for name, yes in answers.items() if yes]
+    args["screening_no"] = [name for name, yes in answers.items() if not yes]
+    return version, given(args)
+
+
+def given(args: dict[str, Any]) -> dict[str, Any]:
+    """The request fields the client gave, under the domain's names."""
+    if "excluded" in args:
+        args["exclude"] = args.pop("excluded")
+    return args
+
+
+def invalid(error: RoutineError, location: str) -> Exception:
+    """The 422 of a request a release cannot satisfy, naming its fields."""
+    return problem_for(422, [(location, name, error.message) for name in error.fields])

@@ -1,0 +1,207 @@
+"""/routines: generated routines (POST body or GET query), by id, their programme and feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from .blueprint import CONTENT_HEADERS, UNKNOWN_VERSION, Blueprint
+from .examples import examples
+from .routine_answers import current_answers
+from .routine_requests import FeedbackSchema, RoutineQuerySchema, RoutineRequestSchema
+from .routine_schemas import FeedbackAnswerSchema, ProgrammeSchema, RoutineSchema
+
+DESCRIPTION = """\
+A routine is one week of a programme that fits a person's time, equipment, position and pain,
+built from one content release's rules (a release without rules answers 410 Gone).
+
+**A programme.** A request that differs only in `week` has the same items in the same order:
+each dose climbs its ladder one small step a week (at most about 25% more work, or one
+repetition or 5 seconds), up to the target the content cites, then holds. A harder variation
+the content declares may take over at the target, at its own starting dose. GET
+/routines/{id}/programme lists every week. No week takes longer than `minutes`; time the
+exercises leave is given to a low-impact activity with its reason.
+
+**Sections.** `warm-up` (stretches), `exercises`, `cool-down` (the warm-up's stretches again),
+and `low-impact-activity` when there is one. Each item carries its name, steps, cautions,
+equipment and link, and this week's dosage.
+
+**Safety.** The release's pain bands, screening questions and urgencies decide: a band or a
+red flag answered yes that calls for a professional gives `status: see-a-professional`, the
+highest `urgency` of its `reasons`, advice and no exercises. Without `pain` the release's band
+for an unknown pain applies, and `advice` says so. `screening` says whether every question was
+answered; unanswered ones are listed.
+
+**Ids.** `id` is an encrypted, stateless token of the request, the release and the place in
+the programme: any instance sharing the keys answers it, and no answer can be read from it.
+"""
+
+ROUTINE_LINKS = {
+    200: {
+        "links": {
+            "GetRoutine": {
+                "operationId": "getRoutine",
+                "parameters": {"routine_id": "$response.body#/id"},
+                "description": "The same routine, by its stateless id.",
+            },
+            "GetProgramme": {
+                "operationId": "getProgramme",
+                "parameters": {"routine_id": "$response.body#/id"},
+                "description": "Every week of the routine's programme.",
+            },
+        }
+    }
+}
+ROUTINE_HEADERS = CONTENT_HEADERS | {
+    "Content-Location": {
+        "description": "The routine's own URL, /routines/{id}.",
+        "schema": {"type": "string"},
+    }
+}
+ID_PARAMETER = {
+    "in": "path",
+    "name": "routine_id",
+    "description": "The `id` of a routine, as returned by /routines.",
+}
+GONE = (
+    "The routine's release makes no routines; `replaced_by` is the same request on the latest "
+    "release."
+)
+UNSUPPORTED = "The request body must be JSON, sent with Content-Type: application/json."
+NOT_READY = "This routine is see-a-professional: there is no session to report on."
+GONE_DETAIL = "Content release 0.0.0 makes no routines."
+NO_ROUTINE = "No routine has this id."
+ROUTINE_EXAMPLES = {
+    "ready": {"summary": "A ready routine (every default)", "value": examples()["routine"]},
+    "see-a-professional": {
+        "summary": "A red flag answered yes",
+        "value": examples()["flagged"],
+    },
+}
+
+blp = Blueprint(
+    "routines",
+    __name__,
+    url_prefix="/routines",
+    description=DESCRIPTION,
+)
+
+
+def _routine(description: str) -> dict[str, Any]:
+    """What every operation answering a routine documents: 200, examples, links, 410."""
+    return {"description": description, "headers": ROUTINE_HEADERS, "examples": ROUTINE_EXAMPLES}
+
+
+@blp.route("")
+class Routines(MethodView):
+    """Routines generated from a request, in the body or the query."""
+
+    @blp.arguments(RoutineQuerySchema, location="query", as_kwargs=False)
+    @blp.content(RoutineSchema, **_routine("The routine."))
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.doc(operationId="getRoutineByQuery", responses=ROUTINE_LINKS)
+    def get(self, args: dict[str, Any], **_: Any) -> Any:
+        """Get a routine (query form)
+
+        The query form of POST /routines, so a frontend can cache it: list fields repeat
+        (`equipment=a&equipment=b`), `equipment=none` means no equipment, `screening` lists
+        the ids of the questions answered yes and `screening_no` those answered no. Prefer
+        POST: a query string keeps pain and answers in URLs.
+        """
+        return current_answers().from_query(args)
+
+    @blp.arguments(RoutineRequestSchema, as_kwargs=False)
+    @blp.response(200, RoutineSchema, **_routine("The routine; `Content-Location` is its URL."))
+    @blp.problem(404, "Unknown content_version.", UNKNOWN_VERSION)
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.problem(415, "The body is not sent as application/json.", UNSUPPORTED)
+    @blp.doc(operationId="createRoutine", responses=ROUTINE_LINKS)
+    def post(self, args: dict[str, Any]) -> Any:
+        """Generate a routine
+
+        Send `{}` for a routine with every default. Unknown fields, wrong types and
+        out-of-range values are 422 problems naming the field; so are ids the release does not
+        hold and constraints that no routine can satisfy, such as every stretch excluded. The
+        same body always gives the same routine, so a retried POST is safe.
+        """
+        return current_answers().from_body(args)
+
+
+@blp.route("/<routine_id>", parameters=[ID_PARAMETER])
+class RoutineById(MethodView):
+    """One routine, by the id that encrypts its request."""
+
+    @blp.content(
+        RoutineSchema,
+        **_routine("The routine, the same bytes as when it was generated."),
+        not_found="Not a routine id of this service.",
+        not_found_detail=NO_ROUTINE,
+        links={"GetProgramme": ("getProgramme", {"routine_id": "$response.body#/id"})},
+    )
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.doc(operationId="getRoutine")
+    def get(self, routine_id: str, **_: Any) -> Any:
+        """Get a routine by id
+
+        The routine an id stands for, regenerated from what it encrypts: the same bytes on any
+        instance sharing the keys. A routine names its release, so the response is cached as
+        immutable.
+        """
+        return current_answers().by_id(routine_id)
+
+
+@blp.route("/<routine_id>/programme", parameters=[ID_PARAMETER])
+class RoutineProgramme(MethodView):
+    """Every week of the programme a routine belongs to."""
+
+    @blp.content(
+        ProgrammeSchema,
+        "Every week.",
+        example={
+            "id": examples()["routine"]["id"],
+            "content_version": examples()["release"],
+            "weeks": [examples()["routine"]],
+        },
+        not_found="Not a routine id of this service.",
+        not_found_detail=NO_ROUTINE,
+    )
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.doc(operationId="getProgramme")
+    def get(self, routine_id: str, **_: Any) -> Any:
+        """Get a routine's programme
+
+        Every week of the programme the routine belongs to: week N is exactly the routine of
+        the same request at week N (the same items, order, doses and texts). Empty `weeks`
+        when the routine is `see-a-professional`. The example shows only the first week.
+        """
+        return current_answers().programme(routine_id)
+
+
+@blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])
+class RoutineFeedback(MethodView):
+    """How a session of a routine went, and the next step."""
+
+    @blp.arguments(FeedbackSchema, as_kwargs=False)
+    @blp.response(200, FeedbackAnswerSchema, description="The decision and the next routine.",
+                  example=examples()["feedback"])  # fmt: skip
+    @blp.problem(404, "Not a routine id of this service.", NO_ROUTINE)
+    @blp.problem(409, "The routine is not ready: no session to report on.", NOT_READY)
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.doc(operationId="reportSession")
+    def post(self, args: dict[str, Any], routine_id: str) -> Any:
+        """Report how a session went
+
+        Decides the next step from how a session of this routine went, by the release's
+        feedback rules (after the pain-monitoring model of loading programmes; the first that
+        matches decides): a red flag, or pain during or the next day at or above the release's
+        limit, `see-a-professional`; pain during at its step-back limit, or next-day pain well
+        above the baseline, `step-back` one week under the gentler pain band; moderate pain,
+        next-day pain above the baseline, effort `hard` or a session not completed, `hold`;
+        otherwise `progress` to the next week (at the last week, `hold` with
+        `programme-complete`). Several answers in a row that are not progress give
+        `see-a-professional` (`not-improving`). The baseline is `pain_before`, else the
+        routine's pain, else the release's default. Stateless: `next` carries its own id,
+        which holds the place in the programme.
+        """
+        return current_answers().feedback(routine_id, args)

@@ -1,0 +1,105 @@
+"""Swagger UI in a real browser: it works offline, under the strict CSP, and runs requests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Without the background-networking flags Chromium tries to reach Google at start.
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CSP_MESSAGE = re.compile(r"content security policy|refused to", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Watch:
+    """Every request the page makes, its console, and CSP violation events."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[str] = []
+        self.console: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda message: self.console.append(message.text))
+        page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI));"
+        )
+
+    def foreign(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != "127.0.0.1"
+        ]
+
+
+def _execute(page: Page, operation: str) -> tuple[str, str]:
+    """Expand an operation, press Try it out then Execute; the status and body it shows."""
+    block = page.locator(f"#{operation}")
+    block.locator(".opblock-summary").first.click()
+    block.locator(".try-out__btn").click()
+    if operation.endswith("getExercise"):
+        block.locator(
+            "tr[data-param-name='exercise_id'] select, tr[data-param-name='exercise_id'] input"
+        ).first.select_option("heel-raises")
+    block.locator("button.execute").click()
+    live = block.locator(".live-responses-table tbody tr.response")
+    status = live.locator(".response-col_status").first
+    status.wait_for()
+    body = live.locator(".response-col_description .highlight-code pre").first
+    body.wait_for()
+    return status.inner_text().strip(), body.inner_text()
+
+
+def test_swagger_ui_runs_requests_offline_under_the_csp(base_url: str, browser: Browser) -> None:
+    """Open /docs, run GET /exercises/{id} and POST /routines; nothing leaves 127.0.0.1."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(20_000)
+    watch = Watch(page)
+    response = page.goto(f"{base_url}/docs")
+    assert response is not None
+    assert response.status == 200
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+    status, body = _execute(page, "operations-exercises-getExercise")
+    assert status.startswith("200")
+    assert '"name": "Heel raises"' in body
+
+    status, body = _execute(page, "operations-routines-createRoutine")
+    assert status.startswith("200")
+    assert '"name": "warm-up"' in body
+    assert '"safety_notice"' in body
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "docs.png"), full_page=True)
+    violations = page.evaluate("window.__violations")
+    page.close()
+    assert watch.foreign() == []
+    assert [message for message in watch.console if CSP_MESSAGE.search(message)] == []
+    assert violations == []
