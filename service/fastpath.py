@@ -85,6 +85,8 @@ SERVED_STORED = Counter(
 
 @dataclass(frozen=True, slots=True)
 class Stored:
+    """One stored answer: what a repeat is sent, and what its size counts."""
+
     route: str
     etag: str
     headers: list[tuple[str, str]]
@@ -99,7 +101,7 @@ def install(app: Flask, codings: Iterable[str]) -> ResponseCache:
         app.wsgi_app,
         codings=tuple(codings),
         max_body=app.config["MAX_CONTENT_LENGTH"],
-        max_bytes=app.config.get("RESPONSE_CACHE_BYTES", MAX_BYTES),
+        max_bytes=app.config["RESPONSE_CACHE_BYTES"],
     )
     app.wsgi_app = cache  # type: ignore[method-assign]
     app.extensions["response_cache"] = cache
@@ -130,6 +132,8 @@ def json_body(environ: dict[str, Any], max_body: int) -> bytes | None:
 
 
 class ResponseCache:
+    """The WSGI layer: answers repeats from stored bytes, stores new cacheable 200s."""
+
     def __init__(
         self, app: WSGIApp, *, codings: Sequence[str], max_body: int, max_bytes: int = MAX_BYTES
     ) -> None:

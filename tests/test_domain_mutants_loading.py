@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 from enum import Enum
-from typing import Any
 
 import pytest
 
