@@ -195,3 +195,20 @@ def test_legacy_ids_are_told_apart_by_their_prefix(token: str, legacy_shape: boo
     """Only `r1.` marks an id of the first release; `r1x` or `r2.` do not."""
     assert is_legacy_id(token) is legacy_shape
     assert is_legacy_id("r1x.a.b") is False
+
+
+def legacy_of_length(length: int) -> str:
+    """A well-formed r1 id of exactly `length` characters: JSON padded with spaces."""
+    values = json.dumps(["1.0.0", *range(11)])
+    while len(f"r1.{b64((values + ' ').encode())}.") < length:
+        values += " "
+    token = f"r1.{b64(values.encode())}."
+    return token + "m" * (length - len(token))
+
+
+def test_a_legacy_id_of_the_longest_length_is_read_and_a_longer_one_is_not() -> None:
+    """2048 characters is the most an id may have; a legacy id one longer is refused."""
+    assert read_legacy_id(legacy_of_length(2048))[0] == "1.0.0"
+    for length in (2049, 2050, 2051):
+        with pytest.raises(RoutineIdError, match=r"^not a routine id$"):
+            read_legacy_id(legacy_of_length(length))

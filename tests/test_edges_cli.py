@@ -19,6 +19,8 @@ from service.api import examples
 from service.cli import content
 from service.logs import REQUEST_ID_KEY, ROUTE_KEY, GunicornLogger, json_formatter
 
+from .conftest import RELEASES
+
 COMMITTED_EXAMPLES = Path(examples.__file__).with_name(examples.FILE)
 
 
@@ -112,3 +114,21 @@ def test_the_access_line_is_written_only_when_gunicorn_keeps_an_access_log() -> 
         logger.access(answer, None, environ, timedelta(milliseconds=1))
         lines.append(len(stream.getvalue().splitlines()))
     assert lines == [1, 0]
+
+
+def test_check_prints_each_release_its_counts_and_checksum(client: FlaskClient) -> None:
+    """README "Content": `flask content check` prints, per release, "ok", the number of
+    entries of each file (counted here from the JSON files) and the checksum that
+    /content/releases publishes."""
+    result = CliRunner().invoke(content, ["check"])
+    assert result.exit_code == 0, result.output
+    published = {r["version"]: r["checksum"] for r in client.get("/content/releases").json or []}
+    expected = []
+    for version in sorted(published, key=lambda v: tuple(map(int, v.split(".")))):
+        folder = RELEASES / version
+        counts = ", ".join(
+            f"{len(json.loads((folder / f'{kind}.json').read_text(encoding='utf-8')))} {kind}"
+            for kind in ("exercises", "stretches", "precautions", "guidance", "screening")
+        )
+        expected.append(f"{version}: ok ({counts}; {published[version]})")
+    assert result.output.splitlines() == expected

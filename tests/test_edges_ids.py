@@ -86,7 +86,7 @@ def test_an_r1_id_of_the_wrong_shape_is_not_found(keyed: FlaskClient, payload: A
 def test_a_new_id_naming_a_release_without_rules_is_gone(keyed: FlaskClient) -> None:
     """An `r2` id under this service's key that names 1.0.0, a release that makes no routines,
     answers 410 Gone for the routine, its programme and its feedback, with a `replaced_by`
-    that the latest release answers."""
+    that the latest release answers with the same request."""
     routine_id = _json(keyed.post("/routines", json={"pain": 2}))["id"]
     _, request = decode_routine_id(routine_id, IdKeys.parse(KEYS))
     old = encode_routine_id(request, "1.0.0", IdKeys.parse(KEYS))
@@ -99,6 +99,7 @@ def test_a_new_id_naming_a_release_without_rules_is_gone(keyed: FlaskClient) -> 
         replaced = keyed.get(_json(response)["replaced_by"])
         assert replaced.status_code == 200
         assert _json(replaced)["content_version"] == LATEST
+        assert _json(replaced)["request"]["pain"] == 2  # the same request, not the default
 
 
 @pytest.mark.parametrize(

@@ -408,9 +408,16 @@ def test_gzip_is_level_6_for_a_new_routine_and_9_for_catalogue_content(
     """README: a new routine "takes brotli 5 or gzip 6"; "catalogue content, compressed once
     per release, keeps brotli 9 and gzip 9". The deflate stream after gzip's 10-byte header
     (which holds a time) is that of the level."""
-    kwargs: dict[str, Any] = {"json": {"seed": 77}} if method == "POST" else {}
+    every = sorted(entry["id"] for entry in raw("equipment.json", LATEST))
+    routine = {"minutes": 60, "equipment": every, "pain": 2, "seed": 77}
+    kwargs: dict[str, Any] = {"json": routine} if method == "POST" else {}
     plain = client.open(url, method=method, **kwargs).data
     packed = client.open(url, method=method, headers={"Accept-Encoding": "gzip"}, **kwargs)
     assert packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.data) == plain
-    assert packed.data[10:] == gzip.compress(plain, compresslevel=level, mtime=0)[10:]
+
+    def stream(level: int) -> bytes:
+        return gzip.compress(plain, compresslevel=level, mtime=0)[10:]
+
+    assert stream(6) != stream(9)  # a body on which the two levels differ
+    assert packed.data[10:] == stream(level)

@@ -147,6 +147,15 @@ class Server:
             headers[name.strip().lower()] = value.strip()
         return status, headers, body
 
+    def lines_when(self, found: str) -> list[str]:
+        """The log's lines once one holds `found`, waiting up to 10 s for gunicorn to write."""
+        deadline = time.monotonic() + 10
+        while True:
+            lines = self.log.read_text(encoding="utf-8").splitlines()
+            if any(found in line for line in lines) or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
+
 
 @contextmanager
 def _gunicorn(tmp_path: Path) -> Iterator[Server]:
@@ -231,19 +240,28 @@ def test_gunicorns_own_refusals_are_problem_json(
 
 def test_every_stdout_line_is_json_after_refusals(server: Server) -> None:
     """README "Logs": every line on stdout is one JSON object, gunicorn's own lines included,
-    whatever a client sends (here a request line of control characters and quotes)."""
+    whatever a client sends (here a request line of control characters and quotes); one access
+    line per request with `method`, `route` (the template), `status`, `duration_ms`, `bytes`
+    and `request_id`, the X-Request-ID the response echoed."""
     server.raw(b'GET /"\x01\x7f}{ HTTP/1.1 x\r\n\r\n')
-    assert (
-        server.raw(b"GET /exercises HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")[0]
-        == "HTTP/1.1 200 OK"
-    )
-    time.sleep(0.5)  # the access line is written after the answer
-    lines = server.log.read_text(encoding="utf-8").splitlines()
+    request = b"GET /stretches/calf-stretch HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+    status, headers, body = server.raw(request + b"X-Request-ID: readme-promise-1\r\n\r\n")
+    assert (status, headers["x-request-id"]) == ("HTTP/1.1 200 OK", "readme-promise-1")
+    lines = server.lines_when("readme-promise-1")  # written after the answer
     records = [json.loads(line) for line in lines]
-    access = [r for r in records if r.get("message") == "request"]
-    assert {"method": "GET", "route": "/exercises", "status": 200} in [
-        {key: r[key] for key in ("method", "route", "status")} for r in access
-    ]
+    (access,) = [r for r in records if r.get("request_id") == "readme-promise-1"]
+    assert isinstance(access.pop("time"), str)
+    assert isinstance(access.pop("duration_ms"), float)
+    assert access == {
+        "level": "INFO",
+        "logger": "gunicorn.access",
+        "message": "request",
+        "method": "GET",
+        "route": "/stretches/<stretch_id>",
+        "status": 200,
+        "bytes": len(body),
+        "request_id": "readme-promise-1",
+    }
 
 
 def test_a_malformed_request_line_leaves_no_answer_in_the_log(server: Server) -> None:
@@ -251,8 +269,11 @@ def test_a_malformed_request_line_leaves_no_answer_in_the_log(server: Server) ->
     string", and no pain score or screening answer is ever in a log line."""
     line = b"GET /routines?pain=8&screening=night-or-constant-pain\x01 HTTP/1.1\r\nHost: t\r\n\r\n"
     assert server.raw(line)[0] == "HTTP/1.1 400 Bad Request"
-    time.sleep(0.5)
-    text = server.log.read_text(encoding="utf-8")
+    # Then a request whose access line comes after gunicorn's warning about the bad one.
+    request = b"GET /health/live HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+    assert server.raw(request + b"X-Request-ID: after-the-bad-line\r\n\r\n")[0].endswith("200 OK")
+    text = "\n".join(server.lines_when("after-the-bad-line"))
+    assert "after-the-bad-line" in text
     assert "night-or-constant-pain" not in text
     assert "pain=8" not in text
 

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
+
+from .api.problems import PROBLEM_JSON
+
+
+class ProblemCompress(Compress):
+    """flask-compress, which compresses 2xx answers only, compressing problems as well."""
+
+    def after_request(self, response: Response | None) -> Response:
+        """The response compressed when accepted, a problem+json error as much as a 200."""
+        if response is None:
+            return super().after_request(response)
+        status = response.status_code
+        if response.mimetype == PROBLEM_JSON:
+            response.status_code = 200  # seen as a 200 by flask-compress's status check only
+        try:
+            compressed: Response = super().after_request(response)
+        finally:
+            response.status_code = status
+        return compressed
 
 
 def install(app: Flask) -> None:
@@ -23,4 +42,4 @@ def install(app: Flask) -> None:
         ],
         COMPRESS_ALGORITHM=["br", "gzip"],
     )
-    Compress(app)
+    ProblemCompress(app)

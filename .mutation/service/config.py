@@ -40,6 +40,9 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "ROUTINE_ID_KEYS": env.get("ROUTINE_ID_KEYS") or None,
         # Request bodies above this many bytes are refused with 413.
         "MAX_CONTENT_LENGTH": _integer(env, "MAX_CONTENT_LENGTH", 16 * 1024),
+        # Bytes of stored answers per worker (keys, bodies, headers) in the response cache
+        # (fastpath.py); 0 stores none, and If-None-Match still gives 304.
+        "RESPONSE_CACHE_BYTES": _integer(env, "RESPONSE_CACHE_BYTES", 4 * 1024 * 1024),
         # Origins allowed to call the API from a browser, comma-separated; none by default.
         "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
         # Responses at least this many bytes are compressed (br or gzip) when the client accepts.

@@ -39,6 +39,8 @@ def install(app: Flask, security_headers: list[tuple[str, str]]) -> RoutinePath:
 
 
 class RoutinePath:
+    """The WSGI layer: new POST /routines answered directly, everything else passed on."""
+
     def __init__(
         self,
         app: WSGIApp,

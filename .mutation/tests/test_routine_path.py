@@ -14,7 +14,7 @@ from service.domain import IdKeys
 from service.fastpath import BODY_KEY
 from service.routine_path import RoutinePath
 
-from .conftest import LATEST, raw
+from .conftest import LATEST, json_of, raw
 
 KEYS = f"k1:{IdKeys.new_key()}"
 STRETCHES = [s["id"] for s in raw("stretches.json", LATEST)]
@@ -112,7 +112,7 @@ def test_requests_with_an_origin_or_another_route_never_take_the_direct_path(
     answered.clear()
     assert direct.post("/routines", json={}, headers={"Origin": "https://a.example"}).status_code
     assert direct.get("/routines").status_code == 200
-    routine_id = direct.post("/routines", json={"seed": 3}).json["id"]
+    routine_id = json_of(direct.post("/routines", json={"seed": 3}))["id"]
     feedback = {"pain_during": 1, "pain_next_day": 1, "effort": "right", "completed": True}
     assert direct.post(f"/routines/{routine_id}/feedback", json=feedback).status_code == 200
     assert answered == [True]  # only the plain POST /routines

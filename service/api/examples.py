@@ -31,12 +31,14 @@ def examples() -> dict[str, Any]:
 def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
     """The examples from release `version`, as the service answers with it as the latest.
 
-    Raises KeyError for an unknown version, ValueError for a release that makes no routines.
+    Raises ValueError for an unknown version or a release that makes no routines.
     """
     from .catalogue import SCHEMAS
     from .releases import manifest, summaries
     from .routine_json import present, present_outcome
 
+    if version not in releases:
+        raise ValueError(f"no release {version}; the releases are {', '.join(releases)}")
     served = dict(list(releases.items())[: list(releases).index(version) + 1])
     release = served[version]
     if release.rules is None:

@@ -7,6 +7,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from .examples import examples
+
 # The shape of a content id (an exercise, a question, equipment): checked against the release
 # the request reads, so the API document lists no content.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -57,5 +59,5 @@ def content_version() -> fields.String:
     """The `content_version` argument; an unknown version is a 404, never a path lookup."""
     return fields.String(
         validate=validate.Length(min=1, max=ID_MAX_LENGTH),
-        metadata=doc(VERSION_DESCRIPTION),
+        metadata=doc(VERSION_DESCRIPTION, example=examples()["release"]),
     )

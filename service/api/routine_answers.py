@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any, NoReturn
 
 import marshmallow as ma
@@ -154,7 +155,7 @@ class RoutineAnswers:
             fail(404, f"No routine has this id: {error}.")
         resolved = self.store.resolve(version)
         if resolved.release.rules is None:
-            self.gone(resolved.release, {})
+            self.gone(resolved.release, asdict(request))
         return Resolved(resolved.release, pinned=True), request
 
     def gone(self, release: Release, fields: Mapping[str, Any]) -> NoReturn:

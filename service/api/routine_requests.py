@@ -96,7 +96,7 @@ class _RoutineFields(StrictSchema):
         content_id("An exercise or stretch id of the release read."),
         data_key="exclude",
         validate=validate.Length(max=50),
-        metadata=_d(FIELD_DOCS["exclude"]),
+        metadata=_d(FIELD_DOCS["exclude"], example=[]),
     )
     week = _integer("week", WEEKS)
     days_per_week = _integer("days_per_week", DAYS_PER_WEEK)
@@ -111,7 +111,7 @@ class RoutineRequestSchema(_RoutineFields):
         keys=content_id("A screening question id of the release read."),
         values=StrictBoolean(),
         validate=validate.Length(max=50),
-        metadata=_d(SCREENING_BODY),
+        metadata=_d(SCREENING_BODY, example={}),
     )
 
 

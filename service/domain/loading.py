@@ -69,7 +69,7 @@ def load_releases(root: Traversable | Path | str | None = None) -> dict[str, Rel
     if not root.is_dir():
         raise ContentError(str(root), None, None, "is not a folder of releases")
     releases = []
-    for entry in root.iterdir():
+    for entry in list(root.iterdir()):  # whole, so an error mid-way leaves no open scandir
         if entry.name.startswith("."):
             continue
         if not (entry.is_dir() and is_version(entry.name)):

@@ -8,14 +8,14 @@ each run compute them again, with the mutant in place.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 
 def pytest_sessionstart() -> None:
-    """Empty every functools cache held by a module of the service."""
+    """Empty every functools cache that a module of the service defines."""
     for name, module in list(sys.modules.items()):
         if name == "service" or name.startswith("service."):
             for value in list(vars(module).values()):
-                clear = getattr(value, "cache_clear", None)
-                if callable(clear):
-                    clear()
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()

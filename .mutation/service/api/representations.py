@@ -247,7 +247,7 @@ def send(
     """A 200 with the representation, compressed when the client accepts it and it is worth it.
 
     The hot path (service/fastpath.py) keeps these bytes for the same request again, and turns
-    a GET whose If-None-Match holds the ETag of the variant sent into a 304.
+    a GET or HEAD whose If-None-Match holds the ETag of the variant sent into a 304.
     """
     headers, body = answer(
         representation,

@@ -1,0 +1,129 @@
+"""Every loaded field is the JSON's own value: each release compared with its files, field by field.
+
+The oracle is structural, not the loader's code: a record's field holds the JSON member of the
+same name, a tuple the list, an enum its string, a date its ISO text, and an absent member None
+(or nothing, for a tuple). Where rules.json names a member differently, the test says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from enum import Enum
+
+import pytest
+
+from service.domain import Kind, Release, load_releases
+
+from .conftest import RELEASES, raw
+
+# Fields that the model adds and that no JSON member holds.
+DERIVED = {"kind"}
+
+
+def mismatches(model: object, data: object, path: str = "") -> list[str]:
+    """Where the model differs from the JSON, as paths; empty when every field is the JSON's."""
+    if dataclasses.is_dataclass(model) and not isinstance(model, type):
+        if not isinstance(data, dict):
+            return [f"{path}: a record for {data!r}"]
+        found: list[str] = []
+        names = [f.name for f in dataclasses.fields(model) if f.init and f.name not in DERIVED]
+        for name in names:
+            found += mismatches(getattr(model, name), data.get(name), f"{path}.{name}")
+        found += [f"{path}.{key}: not kept" for key in data if key not in names]
+        return found
+    if isinstance(model, tuple):
+        items = [] if data is None else data
+        if not isinstance(items, list) or len(items) != len(model):
+            return [f"{path}: {model!r} for {data!r}"]
+        return [m for i, v in enumerate(model) for m in mismatches(v, items[i], f"{path}[{i}]")]
+    if isinstance(model, dict):
+        if not isinstance(data, dict) or len(data) != len(model):
+            return [f"{path}: {model!r} for {data!r}"]
+        return [
+            m
+            for key, value in model.items()
+            for m in mismatches(value, data.get(str(key)), f"{path}.{key}")
+        ]
+    if isinstance(model, Enum):
+        return [] if model.value == data else [f"{path}: {model!r} for {data!r}"]
+    if isinstance(model, dt.date):
+        return [] if model.isoformat() == data else [f"{path}: {model!r} for {data!r}"]
+    same = model == data and type(model) is type(data)
+    return [] if same else [f"{path}: {model!r} for {data!r}"]
+
+
+RELEASES_BY_VERSION = load_releases()
+VERSIONS = sorted(RELEASES_BY_VERSION)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_entry_holds_its_json_fields(version: str, kind: Kind) -> None:
+    """Each exercise, stretch, precaution, guidance entry and question is its JSON object."""
+    release = RELEASES_BY_VERSION[version]
+    assert mismatches(release.entries(kind), raw(f"{kind.value}.json", version)) == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_manifest_and_equipment_hold_their_json_fields(version: str) -> None:
+    """The manifest (its date as ISO text) and the equipment list are the JSON's."""
+    release = RELEASES_BY_VERSION[version]
+    assert mismatches(release.manifest, raw("manifest.json", version)) == []
+    assert mismatches(release.equipment, raw("equipment.json", version)) == []
+    assert release.version == version
+
+
+@pytest.mark.parametrize("version", [v for v in VERSIONS if RELEASES_BY_VERSION[v].rules])
+def test_the_rules_hold_their_json_fields(version: str) -> None:
+    """rules.json is kept whole: the activity under `low_impact_activity`, the incomplete
+    answers' advice under `screening`, and nothing else renamed or left out."""
+    rules = RELEASES_BY_VERSION[version].rules
+    assert rules is not None
+    data = raw("rules.json", version)
+    assert mismatches(rules.activity, data["low_impact_activity"], "activity") == []
+    assert rules.incomplete_advice == data["screening"]["incomplete_advice"]
+    assert list(data["screening"]) == ["incomplete_advice"]
+    rest = {k: v for k, v in data.items() if k not in ("low_impact_activity", "screening")}
+    fields = {f.name: getattr(rules, f.name) for f in dataclasses.fields(rules)}
+    for name in ("activity", "incomplete_advice"):
+        del fields[name]
+    assert sorted(fields) == sorted(rest)
+    assert [m for name in fields for m in mismatches(fields[name], rest[name], name)] == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_checksum_is_sha256_of_each_file_named_in_order(version: str) -> None:
+    """The checksum covers each file as name, NUL, bytes, NUL, in the loader's fixed order
+    (the manifest first, then the lists, then rules.json where there is one)."""
+    order = [
+        "manifest.json",
+        "equipment.json",
+        "exercises.json",
+        "stretches.json",
+        "precautions.json",
+        "guidance.json",
+        "screening.json",
+        "rules.json",
+    ]
+    digest = hashlib.sha256()
+    for name in order:
+        path = RELEASES / version / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    assert RELEASES_BY_VERSION[version].checksum == f"sha256:{digest.hexdigest()}"
+
+
+def test_a_release_finds_each_entry_by_kind_and_id_only() -> None:
+    """find() answers each entry under its own kind, and None under another kind or id."""
+    release: Release = RELEASES_BY_VERSION[VERSIONS[-1]]
+    for kind in Kind:
+        for entry in release.entries(kind):
+            assert release.find(kind, entry.id) is entry
+            others = [k for k in Kind if k is not kind and release.find(k, entry.id) is not None]
+            assert others == []
+        assert release.find(kind, "no-such-entry") is None
+    assert release.counts == {
+        kind.value: len(raw(f"{kind.value}.json", release.version)) for kind in Kind
+    }
