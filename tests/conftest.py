@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import shutil
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from gunicorn.config import Config
 from werkzeug.test import TestResponse
 
 from service.app import create_app
 from service.domain import Release, Rules, load_releases
+from service.logs import GunicornLogger, json_formatter
 
 # The browser tests need Chromium and run under `make verify`, which installs it.
 collect_ignore = [] if os.environ.get("BROWSER_TESTS") else ["browser"]
@@ -87,3 +93,36 @@ def release_copy(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+def access_logger(accesslog: str | None = "-") -> tuple[Any, io.StringIO]:
+    """service.logs.GunicornLogger as gunicorn sets it up, its access lines going to a string."""
+    config = Config()
+    if accesslog is not None:
+        config.set("accesslog", accesslog)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        logger = GunicornLogger(config)
+    finally:
+        root.handlers, root.level = saved[0], saved[1]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(json_formatter())
+    logger.access_log.handlers = [handler]
+    return logger, stream
+
+
+def start_wsgi(
+    env: Mapping[str, str], code: str = "import service.wsgi"
+) -> subprocess.CompletedProcess[str]:
+    """Import service.wsgi (gunicorn's entry point) in a fresh interpreter with this environment."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

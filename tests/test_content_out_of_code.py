@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from service.app import create_app
 from service.cli import content
 from service.domain import IdKeys, Kind, load_releases
 
-from .conftest import LATEST, RELEASES, json_of
+from .conftest import LATEST, RELEASES, json_of, start_wsgi
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = f"test:{IdKeys.new_key()}"
@@ -113,16 +112,7 @@ def _check(*folders: Path) -> int:
 
 
 def _start(root: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CONTENT_DIR=str(root), ROUTINE_ID_KEYS=KEYS)
-    return subprocess.run(
-        [sys.executable, "-c", "import service.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return start_wsgi(dict(os.environ, CONTENT_DIR=str(root), ROUTINE_ID_KEYS=KEYS))
 
 
 PLANTED: dict[str, tuple[str, Callable[[Any], Any]] | None] = {
@@ -158,16 +148,7 @@ def test_content_check_accepts_exactly_what_starts(tmp_path: Path, case: str) ->
 
 def test_a_start_up_failure_that_is_not_content_is_one_json_line() -> None:
     """Malformed ROUTINE_ID_KEYS stops start-up with one JSON line naming the error."""
-    env = dict(os.environ, ROUTINE_ID_KEYS="k1:short")
-    started = subprocess.run(
-        [sys.executable, "-c", "import service.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    started = start_wsgi(dict(os.environ, ROUTINE_ID_KEYS="k1:short"))
     lines = started.stderr.strip().splitlines()
     assert started.returncode == 3
     assert len(lines) == 1, lines

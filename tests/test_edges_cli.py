@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from gunicorn.config import Config
 
 from service.api import examples
 from service.cli import content
-from service.logs import REQUEST_ID_KEY, ROUTE_KEY, GunicornLogger, json_formatter
+from service.logs import REQUEST_ID_KEY, ROUTE_KEY
 
-from .conftest import RELEASES
+from .conftest import RELEASES, access_logger
 
 COMMITTED_EXAMPLES = Path(examples.__file__).with_name(examples.FILE)
 
@@ -86,23 +82,6 @@ def test_a_body_with_a_wrong_content_length_is_refused_as_a_problem(
     assert (response.status_code, response.mimetype) == (status, "application/problem+json")
 
 
-def _logger(accesslog: str | None) -> tuple[Any, io.StringIO]:
-    config = Config()
-    if accesslog is not None:
-        config.set("accesslog", accesslog)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        logger = GunicornLogger(config)
-    finally:
-        root.handlers, root.level = saved[0], saved[1]
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(json_formatter())
-    logger.access_log.handlers = [handler]
-    return logger, stream
-
-
 def test_the_access_line_is_written_only_when_gunicorn_keeps_an_access_log() -> None:
     """README: "one access line per request" with gunicorn.conf.py's `accesslog = "-"`;
     without an access log gunicorn writes none, and nor does the JSON logger."""
@@ -110,7 +89,7 @@ def test_the_access_line_is_written_only_when_gunicorn_keeps_an_access_log() -> 
     answer = SimpleNamespace(status_code=200, sent=10)
     lines = []
     for accesslog in ("-", None):
-        logger, stream = _logger(accesslog)
+        logger, stream = access_logger(accesslog)
         logger.access(answer, None, environ, timedelta(milliseconds=1))
         lines.append(len(stream.getvalue().splitlines()))
     assert lines == [1, 0]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
-import logging
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -13,13 +11,14 @@ import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from gunicorn.config import Config
 from prometheus_client import REGISTRY
 
 from service import observability
 from service.api import representations
 from service.app import create_app
-from service.logs import REQUEST_ID_KEY, ROUTE_KEY, GunicornLogger, json_formatter
+from service.logs import REQUEST_ID_KEY, ROUTE_KEY
+
+from .conftest import access_logger
 
 
 def test_sane_request_id_is_echoed_and_others_are_replaced(client: FlaskClient) -> None:
@@ -118,18 +117,7 @@ def test_no_cors_by_default(client: FlaskClient) -> None:
 
 def test_access_log_line_is_valid_json_whatever_the_client_sent() -> None:
     """Hostile methods, routes and ids still give one JSON object per line."""
-    config = Config()
-    config.set("accesslog", "-")
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        logger = GunicornLogger(config)
-    finally:
-        root.handlers, root.level = saved[0], saved[1]
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(json_formatter())
-    logger.access_log.handlers = [handler]
+    logger, stream = access_logger()
     environ = {
         "REQUEST_METHOD": 'GE"T\n',
         ROUTE_KEY: "unmatched",

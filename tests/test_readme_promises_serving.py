@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .conftest import start_wsgi
+from .local_server import free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASES = ROOT / "service" / "content" / "releases"
@@ -38,20 +40,13 @@ def _broken_content(tmp_path: Path) -> Path:
     return root
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _environ(tmp_path: Path, **extra: str) -> dict[str, str]:
     """One worker on a free loopback port, its metrics in the test's own folder."""
     metrics = tmp_path / "metrics"
     metrics.mkdir(exist_ok=True)
     return os.environ | {
         "HOST": "127.0.0.1",
-        "PORT": str(_free_port()),
+        "PORT": str(free_port()),
         "WEB_CONCURRENCY": "1",
         "THREADS": "2",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics),
@@ -63,14 +58,7 @@ def test_bad_content_refuses_start_up_with_one_json_line(tmp_path: Path) -> None
     """README: "A broken file stops start-up with the file, the item and the field";
     service/wsgi.py writes exactly one JSON line on stderr and exits non-zero."""
     environ = _environ(tmp_path, CONTENT_DIR=str(_broken_content(tmp_path)))
-    result = subprocess.run(
-        [sys.executable, "-c", "import service.wsgi"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = start_wsgi(environ)
     assert result.returncode != 0
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -128,8 +116,9 @@ def test_gunicorn_refuses_bad_content_before_any_worker_starts(tmp_path: Path) -
 
 @dataclass
 class Server:
+    """A running gunicorn, spoken to in raw bytes."""
+
     port: int
-    process: subprocess.Popen[bytes]
     log: Path
 
     def raw(self, request: bytes) -> tuple[str, dict[str, str], bytes]:
@@ -160,38 +149,10 @@ class Server:
 @contextmanager
 def _gunicorn(tmp_path: Path) -> Iterator[Server]:
     """gunicorn with the project's config on a free loopback port, stopped by its PID."""
-    environ = _environ(tmp_path, ROUTINE_ID_KEYS="k1:" + "A" * 86)
     log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [GUNICORN, "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=environ,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(int(environ["PORT"]), process, log)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "gunicorn did not answer in 30 s"
-            try:
-                status, _, _ = server.raw(
-                    b"GET /health/live HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
-                )
-                if status.startswith("HTTP/1.1 200"):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    env = {"WEB_CONCURRENCY": "1", "THREADS": "2", "ROUTINE_ID_KEYS": "k1:" + "A" * 86}
+    with gunicorn(log, env) as running:
+        yield Server(running.port, log)
 
 
 @pytest.fixture(scope="module")

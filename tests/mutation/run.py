@@ -11,11 +11,12 @@ planted mutant goes first: the mutant of `is_version` that turns `is not None` i
 which makes every release folder look unversioned, and which the loading tests must catch.
 If mutmut does not report it killed, no score is printed and the run fails.
 
-Counting: a mutant is killed when a test failed on it. A timeout counts as killed: mutmut's
-limit is CPU seconds (RLIMIT_CPU, 30 times the covering tests' own time plus a constant), so a
-busy machine does not cause one, and a mutant that spins that long would hang the suite until
-CI's time limit failed it. Every other verdict (survived, no tests, suspicious, not checked)
-is a survivor.
+Counting: a mutant is killed when a test failed on it. A timeout counts as killed: mutmut
+stops a run after 30 times its covering tests' own time (plus 30 s) in CPU seconds, or half
+that in wall time, so only a mutant that spins gets there (the ones seen are ladder loops whose
+step was turned round), and such a mutant would hang the suite until CI's time limit failed it.
+The timeouts are listed with their diffs, to be checked. Every other verdict (survived, no
+tests, suspicious, not checked) is a survivor.
 
 `--keep` reuses .mutation/ after the tests grew: it checks mutants of changed code, then
 re-tests every mutant that was not killed. Adding tests can only kill more, so the score is
@@ -127,15 +128,16 @@ def check_plant() -> None:
 
 
 def report(found: dict[str, tuple[Path, str]]) -> None:
-    """Print the mutants not killed by verdict and function; write their diffs to a file."""
+    """Print the mutants not killed, and the timeouts, by verdict and function; write their
+    diffs to a file."""
     by_function: dict[str, Counter[str]] = defaultdict(Counter)
     with SURVIVORS.open("w", encoding="utf-8") as out:
         for name, (source, status) in sorted(found.items()):
-            if status in KILLED:
+            if status == "killed":
                 continue
             by_function[name.rpartition("__mutmut_")[0]][status] += 1
             out.write(f"# {name}: {status}\n{diff(name, source)}\n\n")
-    print("not killed, by function:")
+    print("not killed (and timeouts, counted as killed), by function:")
     for function, counts in sorted(by_function.items()):
         print(f"    {function}: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     print(f"their diffs: {SURVIVORS.relative_to(ROOT)}")
