@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test check verify openapi lock audit clean \
+.PHONY: run test check verify openapi lock audit clean mutation \
 	bench-routines bench bench-rss soak docker docker-smoke run-nginx
 
 $(BIN)/python:
@@ -43,6 +43,12 @@ verify: $(VENV)/.installed-dev
 	$(BIN)/python tests/browser/setup.py
 	BROWSER_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/browser
 	$(BIN)/python -m tests.contract_http
+
+# Mutation score of service/domain and api/problems.py (mutmut, one worker): about half an hour
+# on 2 cores, so not part of `make test` or CI. It plants a known mutant first and refuses to
+# report a score unless that mutant is caught (tests/mutation/run.py).
+mutation: $(VENV)/.installed-dev
+	$(BIN)/python tests/mutation/run.py
 
 openapi: $(VENV)/.installed
 	$(BIN)/flask --app service.app openapi write --format=json openapi/openapi.json

@@ -66,6 +66,17 @@ def weeks(number: int) -> Edit:
     return edit
 
 
+def activity_minutes(number: int) -> Edit:
+    """An activity of at most `number` minutes, and at least as many or 1."""
+
+    def edit(data: dict[str, Any]) -> None:
+        activity = data["low_impact_activity"]
+        activity["min_minutes"]["value"] = max(1, number)
+        activity["max_minutes"]["value"] = number
+
+    return edit
+
+
 LIMITS = [
     # file, edit at the limit, edit past it, field, message past it
     (
@@ -98,6 +109,30 @@ LIMITS = [
         weeks(0),
         None,
         "programme.weeks.value",
+        "must be at least 1, got 0",
+    ),
+    (
+        "rules.json",
+        rules("programme.progress_weeks.value", 1),
+        rules("programme.progress_weeks.value", 0),
+        None,
+        "programme.progress_weeks.value",
+        "must be at least 1, got 0",
+    ),
+    (
+        "rules.json",
+        rules("low_impact_activity.min_minutes.value", 1),
+        rules("low_impact_activity.min_minutes.value", 0),
+        None,
+        "low_impact_activity.min_minutes.value",
+        "must be at least 1, got 0",
+    ),
+    (
+        "rules.json",
+        activity_minutes(1),
+        activity_minutes(0),
+        None,
+        "low_impact_activity.max_minutes.value",
         "must be at least 1, got 0",
     ),
     (
@@ -261,6 +296,16 @@ REFUSALS = [
         lambda manifest: manifest.update(sources=[]),
         "manifest.json: field 'sources': must not be empty",
     ),
+    (
+        "manifest.json",
+        lambda manifest: manifest["sources"].append(dict(manifest["sources"][1])),
+        "manifest.json: field 'sources': repeats 'nhs'",
+    ),
+    (
+        "guidance.json",
+        entry("self-care", lambda e: e.update(title=" ")),
+        "guidance.json: item 'self-care': field 'title': must not be blank",
+    ),
 ]
 
 
@@ -273,3 +318,22 @@ def test_content_past_a_limit_is_refused_naming_the_place(
     with pytest.raises(ContentError) as caught:
         loaded(tmp_path, file, edit)
     assert str(caught.value) == f"{VERSION}/{message}"
+
+
+def test_hidden_files_in_a_release_folder_are_ignored(tmp_path: Path) -> None:
+    """A `.DS_Store` beside the content files is not a content file, and is not refused."""
+
+    def hide(_: Any) -> None:
+        (tmp_path / "releases" / VERSION / ".DS_Store").write_bytes(b"\0")
+
+    assert loaded(tmp_path, "guidance.json", hide).version == VERSION
+
+
+def test_a_folder_not_named_by_a_version_is_named_in_the_refusal(tmp_path: Path) -> None:
+    """The whole message: the folder's path and why it is not a release."""
+    root = tmp_path / "releases"
+    shutil.copytree(RELEASES / VERSION, root / VERSION)
+    (root / "latest").mkdir()
+    with pytest.raises(ContentError) as caught:
+        load_releases(root)
+    assert str(caught.value) == f"{root}/latest: is not a release folder named by its version"

@@ -21,6 +21,7 @@ from service.domain import (
     RoutineError,
     Urgency,
     decide,
+    generate_routine,
     load_releases,
     request_for,
 )
@@ -154,3 +155,30 @@ def test_the_next_day_rises_are_allowances_above_the_usual_pain(tmp_path: Path) 
     assert decide(release, request, session(1, 6, pain_before=2)).reasons == (
         ("pain-next-day-rose", TEXT["pain-next-day-rose"]),
     )
+
+
+def test_not_improving_at_moderate_pain_adds_no_band_advice() -> None:
+    """The moderate band is ready: when sessions at pain 5 stop improving, its advice is not a
+    reason to see a professional; only the appointment text is given."""
+    moderate = RULES.pain.named("moderate")
+    assert moderate.ready
+    assert moderate.advice
+    request = request_for(RELEASE, {"pain": 5, "screening_no": ALL_NO, "streak": 2})
+    outcome = decide(RELEASE, request, session(5, 5))
+    assert outcome.reasons[-1] == ("not-improving", TEXT["not-improving"])
+    assert (outcome.urgency, outcome.advice) == (Urgency.SOON, (RULES.urgency[Urgency.SOON],))
+
+
+def test_the_severe_bands_own_urgency_is_the_outcomes(tmp_path: Path) -> None:
+    """With the severe band made `urgent`, pain 8 is urgent, in feedback and in a routine."""
+    root = tmp_path / "releases"
+    shutil.copytree(RELEASES / RELEASE.version, root / RELEASE.version)
+    path = root / RELEASE.version / "rules.json"
+    rules = json.loads(path.read_text(encoding="utf-8"))
+    rules["pain"]["bands"][2]["urgency"] = "urgent"
+    path.write_text(json.dumps(rules), encoding="utf-8")
+    release = load_releases(root)[RELEASE.version]
+    request = request_for(release, {"pain": 2, "screening_no": ALL_NO})
+    assert decide(release, request, session(8, 2)).urgency is Urgency.URGENT
+    routine = generate_routine(release, request_for(release, {"pain": 8, "screening_no": ALL_NO}))
+    assert [(r.code, r.urgency) for r in routine.reasons] == [("severe", Urgency.URGENT)]

@@ -54,13 +54,14 @@ def mismatches(model: object, data: object, path: str = "") -> list[str]:
     return [] if same else [f"{path}: {model!r} for {data!r}"]
 
 
-# Release folders by name; the releases themselves load in the test session (the fixture), not
-# when this module is imported, so that a run against a changed loader sees the change.
+# Release folders by name. Each test loads the releases itself (the fixture), not this module
+# when it is imported, so that a mutation run, which runs only the tests that call a changed
+# function, runs every test that reads what the loader built.
 VERSIONS = sorted(path.name for path in RELEASES.iterdir())
 WITH_RULES = [version for version in VERSIONS if (RELEASES / version / "rules.json").exists()]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def releases() -> dict[str, Release]:
     return load_releases()
 
