@@ -91,4 +91,4 @@ run-nginx: $(VENV)/.installed
 	PORT=$(if $(filter file,$(origin PORT)),8080,$(PORT)) bash deploy/run-nginx.sh
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .mutation mutants .coverage .coverage.*
