@@ -108,6 +108,13 @@ def install(app: Flask, codings: Iterable[str]) -> ResponseCache:
     return cache
 
 
+def best_coding(accept_encoding: str | None, codings: Sequence[str]) -> str | None:
+    """The client's best of `codings` (served ones, best first) by Accept-Encoding; None for
+    identity. The one choice both this cache's key and api/representations.negotiate make."""
+    best: str | None = parse_accept_header(accept_encoding).best_match(codings)
+    return best
+
+
 def json_body(environ: dict[str, Any], max_body: int) -> bytes | None:
     """A POST's JSON body, read once and put back for Flask; None when there is none to read.
 
@@ -201,13 +208,13 @@ class ResponseCache:
         return None if body is None else (*base, body)
 
     def _coding(self, accept_encoding: str | None) -> str:
-        """The coding a representation is sent in for this Accept-Encoding, as
-        api/representations.negotiate chooses it (for a body worth compressing)."""
+        """The coding a representation is sent in for this Accept-Encoding (best_coding, as
+        api/representations.negotiate chooses it for a body worth compressing)."""
         if not accept_encoding:
             return "identity"
         found = self._codings.get(accept_encoding)
         if found is None:
-            found = parse_accept_header(accept_encoding).best_match(self.codings) or "identity"
+            found = best_coding(accept_encoding, self.codings) or "identity"
             if len(self._codings) < REMEMBERED_CODINGS:  # clients choose these strings
                 self._codings[accept_encoding] = found
         return found

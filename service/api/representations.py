@@ -18,10 +18,9 @@ from typing import Any
 import brotli
 import orjson
 from flask import Response, current_app, request
-from werkzeug.http import parse_accept_header
 
 from ..domain import Filters, Kind, Release, paginate, select
-from ..fastpath import CACHEABLE_KEY
+from ..fastpath import CACHEABLE_KEY, best_coding
 from .problems import fail
 
 JSON = "application/json"
@@ -105,7 +104,6 @@ class Store:
         self.latest = list(releases.values())[-1]
         self.latest_max_age = latest_max_age
         self._dumped: dict[tuple[str, Kind], list[dict[str, Any]]] = {}
-        self._entities: dict[tuple[str, Kind, str], Representation] = {}
         self.listing = functools.lru_cache(maxsize=4096)(self._listing)
         self._routines: OrderedDict[tuple[str, object], Representation] = OrderedDict()
         self._routine_bytes = 0
@@ -171,9 +169,8 @@ class Store:
         self, release: Release, kind: Kind, entry_id: str, dump: Callable[[Any], Any]
     ) -> Representation:
         """The representation of one entry. Aborts with 404 when the release has no such entry."""
-        key = (release.version, kind, entry_id)
-        found = self._entities.get(key)
-        if found is None:
+
+        def build() -> Representation:
             entry = release.find(kind, entry_id)
             if entry is None:
                 fail(
@@ -182,8 +179,9 @@ class Store:
                     f"with id {entry_id[:100]!r}.",
                     headers={"Content-Version": release.version},
                 )
-            found = self._entities[key] = represent(release, dump(entry))
-        return found
+            return represent(release, dump(entry))
+
+        return self.once((release.version, kind, entry_id), build)
 
     def _listing(
         self,
@@ -264,8 +262,7 @@ def negotiate(
     """The encoding to send: the client's best of ours, for a body worth compressing."""
     if len(representation.body) < config["COMPRESS_MIN_SIZE"]:
         return None
-    best: str | None = parse_accept_header(accept_encoding).best_match(ENCODERS)
-    return best
+    return best_coding(accept_encoding, tuple(ENCODERS))
 
 
 def answer(

@@ -156,7 +156,7 @@ class RoutineAnswers:
         resolved = self.store.resolve(version)
         if resolved.release.rules is None:
             self.gone(resolved.release, asdict(request))
-        return Resolved(resolved.release, pinned=True), request
+        return resolved, request  # resolved by the id's version: pinned
 
     def gone(self, release: Release, fields: Mapping[str, Any]) -> NoReturn:
         """410: the release makes no routines; `replaced_by` the same request on the latest."""
