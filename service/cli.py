@@ -1,19 +1,34 @@
-"""Command line: ``flask content check [FOLDER...]`` and ``flask content examples VERSION``.
+"""Command line: ``flask content check|new-release|publish|examples``.
 
 The check needs no app, so it runs on bad content; it then builds the app on the releases,
-exactly as start-up does, so content it accepts also starts.
+exactly as start-up does, so content it accepts also starts. ``new-release`` starts a draft
+from the latest release; ``publish`` adds a release's checksum to the lock, after which the
+loader refuses any change to its files.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import shutil
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from .domain import ContentError, IdKeys, load_release, load_releases, version_key
+from .domain import (
+    LOCK_FILE,
+    ContentError,
+    IdKeys,
+    bundled_releases,
+    check_history,
+    is_version,
+    load_release,
+    load_releases,
+    read_lock,
+    version_key,
+)
 
 content = AppGroup("content", help="Content release commands.")
 
@@ -27,6 +42,7 @@ def check(folders: tuple[Path, ...]) -> None:
     try:
         if folders:
             loaded = sorted(map(load_release, folders), key=lambda r: version_key(r.version))
+            check_history(loaded)
             releases = {release.version: release for release in loaded}
         else:
             releases = load_releases()
@@ -60,3 +76,78 @@ def write_examples(version: str) -> None:
     target = Path(examples.__file__).with_name(examples.FILE)
     target.write_text(json.dumps(built, ensure_ascii=False, indent=1) + "\n", "utf-8")
     click.echo(f"wrote {target.name} from release {version}")
+
+
+def _root(root: Path | None) -> Path:
+    return Path(str(bundled_releases())) if root is None else root
+
+
+ROOT = click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The releases folder (default: the bundled one).",
+)
+
+
+@content.command("new-release", with_appcontext=False)
+@click.argument("version")
+@ROOT
+def new_release(version: str, root: Path | None) -> None:
+    """Start release VERSION as a copy of the latest, with a manifest stub to fill in."""
+    folder = _root(root)
+    existing = sorted(
+        (entry.name for entry in folder.iterdir() if is_version(entry.name)), key=version_key
+    )
+    if not is_version(version):
+        raise click.ClickException(f"{version!r} is not a version such as 1.3.0")
+    if not existing:
+        raise click.ClickException(f"{folder} holds no release to start from")
+    if version_key(version) <= version_key(existing[-1]):
+        raise click.ClickException(f"{version} must come after the latest release, {existing[-1]}")
+    target = folder / version
+    shutil.copytree(folder / existing[-1], target)
+    manifest = json.loads((target / "manifest.json").read_text("utf-8"))
+    manifest.update(
+        version=version,
+        released=dt.date.today().isoformat(),
+        summary=f"DRAFT: one sentence on what release {version} is.",
+        changes=[f"DRAFT: each change since {existing[-1]}, one per line."],
+    )
+    manifest.pop("removed", None)  # each release declares only what it removes itself
+    _write(target / "manifest.json", manifest)
+    for translated in sorted((target / "translations").glob("*/manifest.json")):
+        stub = json.loads(translated.read_text("utf-8"))
+        for key in ("summary", "changes"):
+            stub.pop(key, None)  # untranslated until the editor writes them: they fall back
+        _write(translated, stub)
+    click.echo(
+        f"made {target} from {existing[-1]}: edit it, fill in manifest.json, then "
+        f"`flask content check` and `flask content publish {version}`"
+    )
+
+
+@content.command("publish", with_appcontext=False)
+@click.argument("version")
+@ROOT
+def publish(version: str, root: Path | None) -> None:
+    """Publish release VERSION: check every release, then lock VERSION's checksum."""
+    folder = _root(root)
+    lock = folder / LOCK_FILE
+    try:
+        releases = load_releases(folder)
+        published = read_lock(lock.read_bytes()) if lock.is_file() else {}
+    except ContentError as error:
+        raise click.ClickException(str(error)) from None
+    if version not in releases:
+        raise click.ClickException(f"there is no release {version} in {folder}")
+    if version in published:
+        click.echo(f"{version} is already published ({published[version]})")
+        return
+    published[version] = releases[version].checksum
+    ordered = dict(sorted(published.items(), key=lambda item: version_key(item[0])))
+    _write(lock, {"published": ordered})
+    click.echo(f"published {version}: {published[version]}")
+
+
+def _write(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")

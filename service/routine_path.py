@@ -1,17 +1,17 @@
 """New POST /routines requests answered in front of Flask, with the view's own schema and code.
 
 What it skips, and why: for a routine never asked before, Flask's dispatch, webargs and the
-after-request hooks cost more than generating the routine (measured: a distinct POST was 0.36x
-a bare Flask app parsing JSON). This layer takes only a POST /routines with a JSON body
-(read once, service/fastpath.json_body, and shared with the response cache) and no Origin
-header (CORS stays with Flask), and answers it only when it gives a 200: the body is checked
-by the same marshmallow schema instance as the view, and the routine built by the same code
-(`direct` in api/routines.py). Everything else, every refusal included, goes to Flask
-untouched, which answers it as the API documents. The answer is Flask's, byte for byte and
-header for header: what the after-request hooks would add is added here (the app's security
-headers, and Vary: Origin when CORS is configured, service/cors.py). A new after-request hook
-does not act on these answers, nor on stored repeats (service/fastpath.py): tests pin both.
-"""
+after-request hooks cost more than generating the routine (measured: a distinct POST was 0.36x a
+bare Flask app parsing JSON). This layer takes only a POST /routines with a JSON body (read
+once, service/fastpath.json_body, and shared with the response cache), no query string (`lang`
+stays with Flask) and no Origin header (CORS stays with Flask), and answers it only when it
+gives a 200: the body is checked by the same marshmallow schema instance as the view, and the
+routine built by the same code (`direct` in api/routines.py). Everything else, every refusal
+included, goes to Flask untouched, which answers it as the API documents. The answer is Flask's,
+byte for byte and header for header: what the after-request hooks would add is added here (the
+app's security headers, and Vary: Origin when CORS is configured, service/cors.py). A new
+after-request hook does not act on these answers, nor on stored repeats (service/fastpath.py):
+tests pin both."""
 
 from __future__ import annotations
 
@@ -60,9 +60,15 @@ class RoutinePath:
             environ.get("PATH_INFO") == PATH
             and environ["REQUEST_METHOD"] == "POST"
             and "HTTP_ORIGIN" not in environ
+            and not environ.get("QUERY_STRING")
             and (body := json_body(environ, self.max_body))
         ):
-            found = self.direct(body, environ.get("HTTP_ACCEPT_ENCODING"), self.config)
+            found = self.direct(
+                body,
+                environ.get("HTTP_ACCEPT_ENCODING"),
+                environ.get("HTTP_ACCEPT_LANGUAGE"),
+                self.config,
+            )
             if found is not None:
                 headers, content = found
                 environ[ROUTE_KEY] = PATH

@@ -28,7 +28,9 @@ collect_ignore = [] if os.environ.get("BROWSER_TESTS") else ["browser"]
 
 RELEASES = Path(__file__).resolve().parents[1] / "service" / "content" / "releases"
 # The newest release folder, found by name: what requests without content_version read.
-LATEST = max((p.name for p in RELEASES.iterdir()), key=lambda v: tuple(map(int, v.split("."))))
+LATEST = max(
+    (p.name for p in RELEASES.iterdir() if p.is_dir()), key=lambda v: tuple(map(int, v.split(".")))
+)
 
 
 def latest_with_rules() -> tuple[Release, Rules]:
@@ -126,3 +128,13 @@ def start_wsgi(
         timeout=60,
         check=False,
     )
+
+
+def english_only(folder: Path) -> Path:
+    """A copied release folder reduced to its first language: no translations to keep in step
+    with an edit of its files."""
+    shutil.rmtree(folder / "translations", ignore_errors=True)
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest.pop("languages", None)
+    (folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    return folder

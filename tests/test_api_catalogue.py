@@ -174,6 +174,7 @@ def test_releases_list_and_manifest(client: FlaskClient) -> None:
         "released": manifest["released"],
         "latest": True,
         "counts": counts,
+        "languages": ["en"],  # FORMAT.md: a manifest without `languages` is in English
     }
     response = client.get("/content/releases/1.0.0")
     assert response.status_code == 200
@@ -185,12 +186,14 @@ def test_releases_list_and_manifest(client: FlaskClient) -> None:
         "released": manifest["released"],
         "latest": True,
         "counts": counts,
+        "languages": ["en"],
         "summary": manifest["summary"],
         "changes": manifest["changes"],
         "safety_notice": "safety-notice",
         "professional_advice": "when-to-see-a-professional",
         "equipment": raw("equipment.json"),
         "sources": manifest["sources"],
+        "removed": [],
     }
 
 

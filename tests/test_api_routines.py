@@ -226,7 +226,7 @@ def test_red_flag_routine_is_the_urgency_the_reason_and_no_exercises(
         + [RULES["screening"]["incomplete_advice"]],
         # Self-care (rest, ice) is for a foot that can wait: not listed for an emergency.
         "see_also": [linked(manifest["professional_advice"])]
-        + ([linked(RULES["self_care"])] if question["urgency"] == "soon" else []),
+        + ([linked(name) for name in RULES["self_care"]] if question["urgency"] == "soon" else []),
         "reasons": [
             {
                 "kind": "screening",
@@ -250,7 +250,7 @@ def test_severe_pain_answers_as_the_severe_pain_question_does(client: FlaskClien
     assert by_score["status"] == by_answer["status"] == "see-a-professional"
     assert by_score["urgency"] == by_answer["urgency"] == band["urgency"]
     assert by_score["sections"] == by_answer["sections"] == []
-    assert [g["id"] for g in by_score["see_also"]][-1] == RULES["self_care"]
+    assert [g["id"] for g in by_score["see_also"]][1:] == RULES["self_care"]
     assert by_score["reasons"] == [
         {
             "kind": "pain",
@@ -373,7 +373,7 @@ def test_release_without_rules_answers_410_with_the_same_request_on_the_latest(
     assert pinned.status_code == 410
     assert pinned.mimetype == PROBLEM
     latest = json_of(client.post("/routines", json=request))
-    assert json_of(pinned)["replaced_by"] == f"/routines/{latest['id']}"
+    assert json_of(pinned)["replaced_by"] == [f"/routines/{latest['id']}"]
     legacy = (
         "r1.WyIxLjAuMCIsMjAsWyJ0b3dlbCIsIndhbGwiXSwiYW55IiwyLCJiZWdpbm5lciIsW10sW10sMSwzLFtdLDBd."
         "AAAAAAAAAAAAAAAA"
@@ -381,8 +381,8 @@ def test_release_without_rules_answers_410_with_the_same_request_on_the_latest(
     for url in (f"/routines/{legacy}", f"/routines/{legacy}/programme"):
         gone = client.get(url)
         assert gone.status_code == 410
-        assert json_of(gone)["replaced_by"] == f"/routines/{latest['id']}"
-    assert json_of(client.get(json_of(pinned)["replaced_by"])) == latest
+        assert json_of(gone)["replaced_by"] == [f"/routines/{latest['id']}"]
+    assert json_of(client.get(json_of(pinned)["replaced_by"][0])) == latest
 
 
 def test_routine_ids_hold_nothing_readable_and_rotate_keys(client: FlaskClient) -> None:

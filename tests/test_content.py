@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from service.domain import Basis, Item, Range, Release, load_releases
+from service.domain import LOCK_FILE, Basis, Item, Range, Release, load_releases
 
 from .conftest import RELEASES
 
@@ -36,6 +36,9 @@ PUBLISHED_RUNS = {
         "say goodbye to metatarsalgia with these exercises stretches"
     ],
     ("1.1.0", "manifest.json", "sources[seed].title"): [
+        "say goodbye to metatarsalgia with these exercises stretches"
+    ],
+    ("1.2.0", "manifest.json", "sources[seed].title"): [
         "say goodbye to metatarsalgia with these exercises stretches"
     ],
     # An attributed claim in the seed's phrase; 1.1.0 rewords both ("take some pressure off").
@@ -237,7 +240,7 @@ def test_a_run_of_the_seed_pasted_into_any_release_is_found(tmp_path: Path, vers
     seed = _words(SEED.read_text("utf-8"))
     pasted = " ".join(seed[200:210])
     root = tmp_path / "releases"
-    shutil.copytree(RELEASES, root)
+    shutil.copytree(RELEASES, root, ignore=shutil.ignore_patterns(LOCK_FILE))  # drafts
     exercises = root / version / "exercises.json"
     items = json.loads(exercises.read_text("utf-8"))
     items[1]["summary"] = f"{items[1]['summary']} Also {pasted}."
@@ -256,7 +259,7 @@ def test_a_run_in_any_string_of_any_release_is_found(tmp_path: Path, version: st
     sentence = "purple otters juggle seven lanterns above the quiet harbour tonight"
     made_up = frozenset(_hash(run) for run in _runs(sentence))
     root = tmp_path / "releases"
-    shutil.copytree(RELEASES, root)
+    shutil.copytree(RELEASES, root, ignore=shutil.ignore_patterns(LOCK_FILE))  # drafts
     stretches = root / version / "stretches.json"
     items = json.loads(stretches.read_text("utf-8"))
     items[0]["dosage"]["rest_seconds"]["note"] = f"As They Say, {sentence}!"

@@ -14,7 +14,7 @@ import pytest
 
 from service.domain import ContentError, Release, load_releases
 
-from .conftest import RELEASES, latest_with_rules
+from .conftest import RELEASES, english_only, latest_with_rules
 
 VERSION = latest_with_rules()[0].version
 Edit = Callable[[Any], Any]
@@ -24,6 +24,7 @@ def loaded(tmp_path: Path, file: str, edit: Edit) -> Release:
     """The newest release with one file edited, loaded from a copy."""
     root = tmp_path / "releases"
     shutil.copytree(RELEASES / VERSION, root / VERSION)
+    english_only(root / VERSION)  # these edits check the files themselves
     path = root / VERSION / file
     data = json.loads(path.read_text(encoding="utf-8"))
     result = edit(data)
@@ -275,8 +276,8 @@ REFUSALS = [
     ),
     (
         "guidance.json",
-        entry("self-care", lambda e: e["sources"][0].update(source="wikipedia")),
-        "guidance.json: item 'self-care': field 'sources[0].source': "
+        entry("self-care-rest", lambda e: e["sources"][0].update(source="wikipedia")),
+        "guidance.json: item 'self-care-rest': field 'sources[0].source': "
         "names source 'wikipedia', which the manifest does not list",
     ),
     (
@@ -303,8 +304,8 @@ REFUSALS = [
     ),
     (
         "guidance.json",
-        entry("self-care", lambda e: e.update(title=" ")),
-        "guidance.json: item 'self-care': field 'title': must not be blank",
+        entry("self-care-rest", lambda e: e.update(title=" ")),
+        "guidance.json: item 'self-care-rest': field 'title': must not be blank",
     ),
 ]
 

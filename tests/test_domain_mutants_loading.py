@@ -57,7 +57,7 @@ def mismatches(model: object, data: object, path: str = "") -> list[str]:
 # Release folders by name. Each test loads the releases itself (the fixture), not this module
 # when it is imported, so that a mutation run, which runs only the tests that call a changed
 # function, runs every test that reads what the loader built.
-VERSIONS = sorted(path.name for path in RELEASES.iterdir())
+VERSIONS = sorted(path.name for path in RELEASES.iterdir() if path.is_dir())
 WITH_RULES = [version for version in VERSIONS if (RELEASES / version / "rules.json").exists()]
 
 
@@ -82,7 +82,11 @@ def test_the_manifest_and_equipment_hold_their_json_fields(
 ) -> None:
     """The manifest (its date as ISO text) and the equipment list are the JSON's."""
     release = releases[version]
-    assert mismatches(release.manifest, raw("manifest.json", version)) == []
+    # FORMAT.md: a manifest without `languages` is in English; without `removed`, drops none.
+    manifest = {"languages": ["en"], "removed": []} | raw("manifest.json", version)
+    kinds = [removal.pop("kind") for removal in manifest["removed"]]  # `kind` is a Kind here
+    assert [removal.kind.value for removal in release.manifest.removed] == kinds
+    assert mismatches(release.manifest, manifest) == []
     assert mismatches(release.equipment, raw("equipment.json", version)) == []
     assert release.version == version
 
@@ -94,6 +98,8 @@ def test_the_rules_hold_their_json_fields(releases: dict[str, Release], version:
     rules = releases[version].rules
     assert rules is not None
     data = raw("rules.json", version)
+    if isinstance(data["self_care"], str):  # one id (1.1.0), or a list of them
+        data["self_care"] = [data["self_care"]]
     assert mismatches(rules.activity, data["low_impact_activity"], "activity") == []
     assert rules.incomplete_advice == data["screening"]["incomplete_advice"]
     assert list(data["screening"]) == ["incomplete_advice"]
@@ -110,7 +116,8 @@ def test_the_checksum_is_sha256_of_each_file_named_in_order(
     releases: dict[str, Release], version: str
 ) -> None:
     """The checksum covers each file as name, NUL, bytes, NUL, in the loader's fixed order
-    (the manifest first, then the lists, then rules.json where there is one)."""
+    (the manifest first, then the lists, then rules.json where there is one), then each
+    translation file as its path under the release, language by language."""
     order = [
         "manifest.json",
         "equipment.json",
@@ -126,6 +133,12 @@ def test_the_checksum_is_sha256_of_each_file_named_in_order(
         path = RELEASES / version / name
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for language in releases[version].manifest.languages[1:]:
+        for name in order:
+            path = RELEASES / version / "translations" / language / name
+            if path.exists():
+                named = f"translations/{language}/{name}".encode()
+                digest.update(named + b"\0" + path.read_bytes() + b"\0")
     assert releases[version].checksum == f"sha256:{digest.hexdigest()}"
 
 

@@ -59,7 +59,10 @@ def test_a_soon_red_flag_refers_with_its_reason_and_self_care() -> None:
         Reason("screening", question.id, question.reason, question.advice, Urgency.SOON),
     )
     assert routine.advice == (RULES.urgency[Urgency.SOON], question.advice)
-    assert routine.see_also == (GUIDANCE["when-to-see-a-professional"], GUIDANCE["self-care"])
+    assert routine.see_also == (
+        GUIDANCE["when-to-see-a-professional"],
+        *(GUIDANCE[name] for name in RULES.self_care),
+    )
     assert routine.safety_notice == GUIDANCE["safety-notice"]
 
 
@@ -88,7 +91,10 @@ def test_severe_pain_refers_with_the_band_as_the_reason() -> None:
         Reason("pain", "severe", severe.advice, severe.advice, Urgency.SOON),
     )
     assert routine.advice == (RULES.urgency[Urgency.SOON], severe.advice)
-    assert routine.see_also == (GUIDANCE["when-to-see-a-professional"], GUIDANCE["self-care"])
+    assert routine.see_also == (
+        GUIDANCE["when-to-see-a-professional"],
+        *(GUIDANCE[name] for name in RULES.self_care),
+    )
 
 
 def test_a_ready_routine_carries_the_precautions_and_no_referral() -> None:
@@ -316,5 +322,5 @@ def test_lookups_the_loader_makes_safe_still_say_what_is_missing() -> None:
     """A pain past the scale, or a guidance id the release lacks, is a LookupError naming it."""
     with pytest.raises(LookupError, match=r"^no pain band for 11$"):
         RULES.pain.band(11)
-    with pytest.raises(LookupError, match=r"^release 1\.1\.0 has no guidance 'rest'$"):
+    with pytest.raises(LookupError, match=rf"^release {RELEASE.version} has no guidance 'rest'$"):
         RELEASE.guidance_named("rest")

@@ -125,7 +125,7 @@ def test_with_cors_configured_a_direct_answer_still_matches_flask() -> None:
     body = {"minutes": 30, "equipment": ["towel"]}
     for headers in ({}, {"Accept-Encoding": "br"}):
         got = direct.test_client().post("/routines", json=body, headers=headers)
-        assert got.headers["Vary"] == "Accept-Encoding, Origin"
+        assert got.headers["Vary"] == "Accept-Encoding, Accept-Language, Origin"
         _same(got, flask_only.test_client().post("/routines", json=body, headers=headers))
     assert answered == [True, True]
 

@@ -11,7 +11,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from ..domain import IdKeys, Release
-from . import catalogue, health, problems, routines
+from . import bundles, catalogue, health, problems, routines
 from . import releases as releases_api
 from .docs import docs_assets_blueprint
 from .problem_schema import ProblemSchema
@@ -72,7 +72,8 @@ def register(app: Flask, releases: dict[str, Release]) -> Api:
     app.extensions["routine_answers"] = answers
     app.extensions["routine_direct"] = answers.direct
     api = Api(app)  # the document's info, servers and security: API_SPEC_OPTIONS (config.py)
-    for blueprint in (*catalogue.BLUEPRINTS, routines.blp, releases_api.blp, health.blp):
+    blueprints = (*catalogue.BLUEPRINTS, routines.blp, releases_api.blp, bundles.blp, health.blp)
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets_blueprint())
     return api

@@ -26,6 +26,18 @@ CONTENT_HEADERS = {
         "description": "The content release this response was read from.",
         "schema": {"type": "string"},
     },
+    "Content-Language": {
+        "description": "The language of the text (`lang`, else Accept-Language).",
+        "schema": {"type": "string"},
+    },
+    "Language-Fallback": {
+        "description": (
+            "Present when some text fields have no translation in Content-Language and are "
+            "sent in the release's first language: their paths as `file/id/field`, comma "
+            "separated (for a routine, every such field of the release)."
+        ),
+        "schema": {"type": "string"},
+    },
     "Cache-Control": {
         "description": "Short max-age for the latest release; a year and `immutable` when pinned.",
         "schema": {"type": "string"},
@@ -33,8 +45,9 @@ CONTENT_HEADERS = {
 }
 
 
-class ConditionalHeadersSchema(ma.Schema):
-    """Documents If-None-Match; the other request headers are none of the schema's business."""
+class ContentHeadersSchema(ma.Schema):
+    """Documents If-None-Match and Accept-Language; the other request headers are none of the
+    schema's business."""
 
     class Meta:
         unknown = ma.EXCLUDE
@@ -43,6 +56,17 @@ class ConditionalHeadersSchema(ma.Schema):
         data_key="If-None-Match",
         metadata={
             "description": "ETag(s) the client holds; a match gives 304 Not Modified, no body."
+        },
+    )
+    accept_language = ma.fields.String(
+        data_key="Accept-Language",
+        metadata={
+            "description": (
+                "Preferred languages with q-values (`es-MX, es;q=0.9, en;q=0.5`). A range "
+                "matches a release language exactly or by dropping subtags (`es-MX` reads "
+                "`es`); none matching gives the release's first language. `lang` wins."
+            ),
+            "example": "es, en;q=0.5",
         },
     )
 
@@ -85,12 +109,10 @@ class Blueprint(SmorestBlueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = Parser(unknown=None)
 
     def conditional(self) -> Any:
-        """Documents If-None-Match and the 304 it can give."""
+        """Documents If-None-Match and the 304 it can give, and Accept-Language."""
 
         def decorate(func: Any) -> Any:
-            func = self.arguments(ConditionalHeadersSchema, location="headers", as_kwargs=True)(
-                func
-            )
+            func = self.arguments(ContentHeadersSchema, location="headers", as_kwargs=True)(func)
             return self.alt_response(
                 304,
                 description="Not Modified: the If-None-Match ETag still holds; no body.",

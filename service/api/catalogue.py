@@ -38,10 +38,11 @@ ITEM_FILTERS = "Filter by `equipment`, `position`, `focus`, `difficulty` and tex
 def list_entries(kind: Kind, args: dict[str, Any]) -> Response:
     """One page of a collection, filtered, from the release the request reads."""
     store = current_store()
-    resolved = store.resolve(args.get("content_version"))
-    filters = _filters(resolved.release, args)
+    resolved = store.resolve(args.get("content_version"), args.get("lang"))
+    release = resolved.release
+    filters = _filters(release, args)
     listing = store.listing(
-        resolved.release.version, kind, filters, args["page"], args["page_size"], SCHEMAS[kind].dump
+        *release.edition, kind, filters, args["page"], args["page_size"], SCHEMAS[kind].dump
     )
     return respond(store, listing, resolved)
 
@@ -49,7 +50,7 @@ def list_entries(kind: Kind, args: dict[str, Any]) -> Response:
 def get_entry(kind: Kind, args: dict[str, Any], entry_id: str) -> Response:
     """One entry of a collection, from the release the request reads; 404 when it has none."""
     store = current_store()
-    resolved = store.resolve(args.get("content_version"))
+    resolved = store.resolve(args.get("content_version"), args.get("lang"))
     return respond(
         store, store.entity(resolved.release, kind, entry_id, SCHEMAS[kind].dump), resolved
     )

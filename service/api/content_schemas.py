@@ -228,6 +228,22 @@ class ReleaseSummarySchema(ma.Schema):
         required=True,
         metadata=_d("Number of entries of each kind."),
     )
+    languages = fields.List(
+        fields.String(),
+        required=True,
+        metadata=_d(
+            "The languages of the release's text (`lang`, `Accept-Language`); the first is "
+            "the one it is written in, which untranslated fields fall back to."
+        ),
+    )
+
+
+class RemovalSchema(ma.Schema):
+    kind = fields.String(required=True, metadata=_d("The collection: `guidance`, say."))
+    id = fields.String(required=True, metadata=_d("The id the previous release held."))
+    replaced_by = fields.List(
+        fields.String(), required=True, metadata=_d("Ids, in the same collection, replacing it.")
+    )
 
 
 class ManifestSchema(ReleaseSummarySchema):
@@ -251,6 +267,14 @@ class ManifestSchema(ReleaseSummarySchema):
     )
     sources = fields.List(
         fields.Nested(SourceSchema), required=True, metadata=_d("Every document cited.")
+    )
+    removed = fields.List(
+        fields.Nested(RemovalSchema),
+        required=True,
+        metadata=_d(
+            "Entries of the previous release this one drops: reading one here answers 410 "
+            "Gone, with `replaced_by`; releases before still serve it."
+        ),
     )
 
 

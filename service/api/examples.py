@@ -51,6 +51,8 @@ def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
     following = generate_routine(release, outcome.next) if outcome.next else None
     return {
         "release": version,
+        "language": release.manifest.languages[-1],
+        "since": list(served)[-2] if len(served) > 1 else version,
         "ids": {
             **{kind.value: release.entries(kind)[0].id for kind in Kind},
             "equipment": [equipment.id for equipment in release.equipment[:2]],

@@ -61,3 +61,22 @@ def content_version() -> fields.String:
         validate=validate.Length(min=1, max=ID_MAX_LENGTH),
         metadata=doc(VERSION_DESCRIPTION, example=examples()["release"]),
     )
+
+
+LANGUAGE_DESCRIPTION = (
+    "The language of the text, one of the release's `languages` (GET /content/releases/{v}). "
+    "Wins over `Accept-Language`. Absent: `Accept-Language` decides, by q-value; without a "
+    "match, the release's first language. A language the release lacks is a 422 listing its "
+    "languages. Fields not yet translated are sent in the first language and named in the "
+    "`Language-Fallback` header."
+)
+
+
+def language() -> fields.String:
+    """The `lang` argument: a language tag, checked against the release read."""
+    return fields.String(
+        validate=validate.Regexp(
+            r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$", error="Not a language tag such as 'es'."
+        ),
+        metadata=doc(LANGUAGE_DESCRIPTION, example=examples()["language"]),
+    )

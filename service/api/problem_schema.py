@@ -35,9 +35,11 @@ class ProblemSchema(ma.Schema):
         fields.Nested(FieldErrorSchema),
         metadata=_d("For invalid input (422 and some 400): one entry per invalid field."),
     )
-    replaced_by = fields.String(
+    replaced_by = fields.List(
+        fields.String(),
         metadata=_d(
-            "For 410 Gone: the URL of what replaces the resource, such as the same routine "
-            "request on the latest release."
-        )
+            "For 410 Gone, when something replaces the resource: the URLs of what does, such "
+            "as the same routine request on the latest release, or the entries a release "
+            "put in place of one it removed."
+        ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from ..domain import Difficulty, Focus, Position
-from .fields import StrictSchema, content_id, content_version
+from .fields import StrictSchema, content_id, content_version, language
 from .fields import doc as _d
 
 NO_EQUIPMENT = "none"  # in a query, "the person has nothing": a list cannot be sent empty
@@ -13,6 +13,11 @@ NO_EQUIPMENT = "none"  # in a query, "the person has nothing": a list cannot be 
 
 class ReleaseQuerySchema(StrictSchema):
     content_version = content_version()
+    lang = language()
+
+
+class LanguageQuerySchema(StrictSchema):
+    lang = language()
 
 
 class PageQuerySchema(ReleaseQuerySchema):

@@ -10,6 +10,7 @@ from ..domain import Release
 from .blueprint import Blueprint
 from .content_schemas import ManifestSchema, ReleaseSummarySchema
 from .examples import examples
+from .query_schemas import LanguageQuerySchema
 from .representations import Representation, current_store, represent, respond
 
 blp = Blueprint(
@@ -33,21 +34,30 @@ def _describe(release: Release, latest: Release) -> dict[str, Any]:
         "version": release.version,
         "released": manifest.released,
         "checksum": release.checksum,
-        "latest": release is latest,
+        "latest": release.version == latest.version,
         "counts": release.counts,
+        "languages": release.manifest.languages,
         "summary": manifest.summary,
         "changes": manifest.changes,
         "safety_notice": manifest.safety_notice,
         "professional_advice": manifest.professional_advice,
         "equipment": release.equipment,
         "sources": manifest.sources,
+        "removed": [
+            {"kind": removal.kind.value, "id": removal.id, "replaced_by": removal.replaced_by}
+            for removal in manifest.removed
+        ],
     }
 
 
-def summaries(releases: dict[str, Release]) -> list[dict[str, Any]]:
-    """Every release's summary, newest first; the last of `releases` is the latest."""
+def summaries(releases: dict[str, Release], language: str | None = None) -> list[dict[str, Any]]:
+    """Every release's summary, newest first, each in `language` when it has it; the last of
+    `releases` is the latest."""
     latest = list(releases.values())[-1]
-    listed = [_describe(release, latest) for release in reversed(releases.values())]
+    listed = [
+        _describe(release.translations.get(language or "", release), latest)
+        for release in reversed(releases.values())
+    ]
     dumped: list[dict[str, Any]] = ReleaseSummarySchema(many=True).dump(listed)
     return dumped
 
@@ -58,10 +68,13 @@ def manifest(release: Release, latest: Release) -> dict[str, Any]:
     return dumped
 
 
-def _listing() -> Representation:
+def _listing(latest: Release) -> Representation:
     store = current_store()
     # The list describes the set of releases, not one of them: its ETag is over the latest.
-    return store.once("releases", lambda: represent(store.latest, summaries(store.releases)))
+    return store.once(
+        ("releases", latest.language),
+        lambda: represent(latest, summaries(store.releases, latest.language)),
+    )
 
 
 @blp.route("")
@@ -75,8 +88,9 @@ class Releases(MethodView):
         links={"GetRelease": ("getRelease", {"version": "$response.body#/0/version"})},
         not_found=None,
     )
+    @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=False)
     @blp.doc(operationId="listReleases")
-    def get(self, **_: Any) -> Any:
+    def get(self, args: dict[str, Any], **_: Any) -> Any:
         """List content releases
 
         Every content release the service holds, newest first, with its date, checksum and
@@ -84,7 +98,8 @@ class Releases(MethodView):
         requests without `content_version` read.
         """
         store = current_store()
-        return respond(store, _listing(), store.resolve(None))
+        resolved = store.resolve(None, args.get("lang"))
+        return respond(store, _listing(resolved.release), resolved)
 
 
 @blp.route("/<version>", parameters=[VERSION_PARAMETER])
@@ -95,8 +110,9 @@ class ReleaseByVersion(MethodView):
         ManifestSchema, "The release's manifest.", example=examples()["manifest"],
         not_found="No release with this version.",
     )  # fmt: skip
+    @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=False)
     @blp.doc(operationId="getRelease")
-    def get(self, version: str, **_: Any) -> Any:
+    def get(self, args: dict[str, Any], version: str, **_: Any) -> Any:
         """Get a release's manifest
 
         The manifest of one release: version, date, checksum, counts, what changed, its
@@ -104,10 +120,10 @@ class ReleaseByVersion(MethodView):
         this response is cached for a long time.
         """
         store = current_store()
-        resolved = store.resolve(version)
+        resolved = store.resolve(version, args.get("lang"))
         release = resolved.release
         page = store.once(
-            ("manifest", release.version),
+            ("manifest", *release.edition),
             lambda: represent(release, manifest(release, store.latest)),
         )
         return respond(store, page, resolved)

@@ -11,19 +11,22 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import brotli
 import orjson
 from flask import Response, current_app, request
 
-from ..domain import Filters, Kind, Release, paginate, select
+from ..domain import Filters, Kind, Release, Removed, paginate, removals, select
 from ..fastpath import CACHEABLE_KEY, best_coding
+from .languages import choose_language
 from .problems import fail
 
 JSON = "application/json"
+CONTENT_VARY = "Accept-Encoding, Accept-Language"
+FALLBACK_HEADER = "Language-Fallback"
 PINNED_MAX_AGE = 365 * 24 * 3600
 ROUTINE_CACHE_BYTES = 2 * 1024 * 1024  # per worker: distinct routines must not grow memory
 # Best first. Content representations are compressed once per release and kept, so they take
@@ -80,7 +83,7 @@ def represent(
     """
     body = to_json(data)
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(release.checksum.encode())
+    digest.update(f"{release.checksum}\0{release.language}".encode())
     for name, value in headers:
         digest.update(f"\0{name}:{value}".encode())
     digest.update(b"\0")
@@ -103,12 +106,13 @@ class Store:
         self.releases = releases
         self.latest = list(releases.values())[-1]
         self.latest_max_age = latest_max_age
-        self._dumped: dict[tuple[str, Kind], list[dict[str, Any]]] = {}
+        self._dumped: dict[tuple[str, str, Kind], list[dict[str, Any]]] = {}
         self.listing = functools.lru_cache(maxsize=4096)(self._listing)
-        self._routines: OrderedDict[tuple[str, object], Representation] = OrderedDict()
+        self._routines: OrderedDict[tuple[str, str, object], Representation] = OrderedDict()
         self._routine_bytes = 0
         self._routines_lock = threading.Lock()
         self._once: dict[object, Representation] = {}
+        self.removed: dict[str, dict[tuple[Kind, str], Removed]] = removals(releases.values())
 
     def once(self, key: object, build: Callable[[], Representation]) -> Representation:
         """The representation built for `key`, built on first use and kept."""
@@ -124,7 +128,7 @@ class Store:
 
         The most recently used are kept, up to ROUTINE_CACHE_BYTES of bodies.
         """
-        cache_key = (release.version, key)
+        cache_key = (*release.edition, key)
         with self._routines_lock:
             found = self._routines.get(cache_key)
             if found is not None:
@@ -140,10 +144,12 @@ class Store:
                     self._routine_bytes -= len(dropped.body)
         return found
 
-    def resolve(self, version: str | None) -> Resolved:
-        """The release a request asks for (the latest when it names none), and whether pinned.
+    def resolve(self, version: str | None, lang: str | None = None) -> Resolved:
+        """The release a request asks for (the latest when it names none), in the language
+        it asks for (`lang`, else its Accept-Language), and whether pinned.
 
-        Aborts with 404, listing the available versions, when the version is unknown.
+        Aborts with 404, listing the available versions, when the version is unknown, and
+        with 422 when `lang` is not a language of the release.
         """
         release = self.release(version)
         if release is None:
@@ -152,7 +158,11 @@ class Store:
                 404,
                 f"Content version {version!r} is not available. Available versions: {available}.",
             )
-        return Resolved(release, version is not None)
+        language = choose_language(
+            release.manifest.languages, lang, request.headers.get("Accept-Language"),
+            f"Release {release.version} is",
+        )  # fmt: skip
+        return Resolved(release.in_language(language), version is not None)
 
     def release(self, version: str | None) -> Release | None:
         """The release a request asks for (the latest when it names none), or None."""
@@ -160,7 +170,7 @@ class Store:
 
     def dumped(self, release: Release, kind: Kind, dump: Callable[[Any], Any]) -> list[Any]:
         """Every entry of a kind, dumped once per release."""
-        key = (release.version, kind)
+        key = (*release.edition, kind)
         if key not in self._dumped:
             self._dumped[key] = [dump(entry) for entry in release.entries(kind)]
         return self._dumped[key]
@@ -173,26 +183,44 @@ class Store:
         def build() -> Representation:
             entry = release.find(kind, entry_id)
             if entry is None:
-                fail(
-                    404,
-                    f"Content release {release.version} has no {kind.singular} "
-                    f"with id {entry_id[:100]!r}.",
-                    headers={"Content-Version": release.version},
-                )
-            return represent(release, dump(entry))
+                self.missing(release, kind, entry_id)
+            return represent(
+                release, dump(entry), fallback_headers(release.fallbacks_of(kind, entry_id))
+            )
 
-        return self.once((release.version, kind, entry_id), build)
+        return self.once((*release.edition, kind, entry_id), build)
+
+    def missing(self, release: Release, kind: Kind, entry_id: str) -> NoReturn:
+        """Abort with 410 for an entry the release removed (naming what replaces it), else 404."""
+        headers = {"Content-Version": release.version}
+        removal = self.removed[release.version].get((kind, entry_id))
+        if removal is None:
+            fail(
+                404,
+                f"Content release {release.version} has no {kind.singular} "
+                f"with id {entry_id[:100]!r}.",
+                headers=headers,
+            )
+        replaced = [f"/{kind.value}/{name}" for name in removal.replaced_by]
+        fail(
+            410,
+            f"The {kind.singular} {entry_id!r} was removed in content release "
+            f"{removal.version}" + (": replaced_by lists what replaces it." if replaced else "."),
+            headers=headers,
+            **({"replaced_by": replaced} if replaced else {}),
+        )
 
     def _listing(
         self,
         version: str,
+        language: str,
         kind: Kind,
         filters: Filters,
         page: int,
         page_size: int,
         dump: Callable[[Any], Any],
     ) -> Representation:
-        release = self.releases[version]
+        release = self.releases[version].in_language(language)
         entries = release.entries(kind)
         dumped = dict(zip(entries, self.dumped(release, kind, dump), strict=True))
         selected = [dumped[entry] for entry in select(entries, filters)]
@@ -208,10 +236,15 @@ class Store:
             header["previous_page"] = min(page - 1, current.total_pages)
         if page < current.total_pages:
             header["next_page"] = page + 1
+        fallbacks = (
+            path
+            for entry in select(entries, filters)[(page - 1) * page_size : page * page_size]
+            for path in release.fallbacks_of(kind, entry.id)
+        )
         return represent(
             release,
             list(current.entries),
-            [("X-Pagination", to_json(header).decode())],
+            [("X-Pagination", to_json(header).decode()), *fallback_headers(fallbacks)],
         )
 
 
@@ -226,21 +259,35 @@ def respond(store: Store, representation: Representation, resolved: Resolved) ->
     return send(
         representation,
         mimetype=JSON,
-        headers=release_headers(store, resolved.release.version, pinned=resolved.pinned),
+        headers=release_headers(store, resolved.release, pinned=resolved.pinned),
+        vary=CONTENT_VARY,
     )
 
 
-def release_headers(store: Store, version: str, *, pinned: bool) -> list[tuple[str, str]]:
-    """Content-Version and caching: a year and immutable when pinned, briefly for the latest."""
+def release_headers(store: Store, release: Release, *, pinned: bool) -> list[tuple[str, str]]:
+    """Content-Version, Content-Language and caching: a year and immutable when pinned,
+    briefly for the latest."""
     max_age = PINNED_MAX_AGE if pinned else store.latest_max_age
     return [
-        ("Content-Version", version),
+        ("Content-Version", release.version),
+        ("Content-Language", release.language),
         ("Cache-Control", f"public, max-age={max_age}" + (", immutable" if pinned else "")),
     ]
 
 
+def fallback_headers(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """The Language-Fallback header naming text fields sent in the release's first language,
+    as `file/id/field` (none when every field is translated)."""
+    listed = ", ".join(paths)
+    return [(FALLBACK_HEADER, listed)] if listed else []
+
+
 def send(
-    representation: Representation, *, mimetype: str, headers: list[tuple[str, str]]
+    representation: Representation,
+    *,
+    mimetype: str,
+    headers: list[tuple[str, str]],
+    vary: str = "Accept-Encoding",
 ) -> Response:
     """A 200 with the representation, compressed when the client accepts it and it is worth it.
 
@@ -251,6 +298,7 @@ def send(
         representation,
         headers,
         negotiate(representation, request.headers.get("Accept-Encoding"), current_app.config),
+        vary,
     )
     request.environ[CACHEABLE_KEY] = True
     return Response(body, status=200, headers=headers, mimetype=mimetype)
@@ -266,13 +314,16 @@ def negotiate(
 
 
 def answer(
-    representation: Representation, headers: list[tuple[str, str]], coding: str | None
+    representation: Representation,
+    headers: list[tuple[str, str]],
+    coding: str | None,
+    vary: str = CONTENT_VARY,
 ) -> tuple[list[tuple[str, str]], bytes]:
     """The headers and body of a 200 with the representation, compressed with `coding`."""
     body, etag = representation.body, representation.etag
     if coding is not None:
         body, etag = representation.encoded(coding)
-    found = [("ETag", etag), *headers, ("Vary", "Accept-Encoding"), *representation.headers]
+    found = [("ETag", etag), *headers, ("Vary", vary), *representation.headers]
     if coding is not None:
         found.append(("Content-Encoding", coding))
     return found, body

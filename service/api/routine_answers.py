@@ -31,6 +31,7 @@ from ..domain import (
     read_legacy_id,
     request_for,
 )
+from .languages import choose_language
 from .problems import fail, problem_for
 from .query_schemas import NO_EQUIPMENT
 from .representations import (
@@ -38,6 +39,7 @@ from .representations import (
     Resolved,
     Store,
     answer,
+    fallback_headers,
     negotiate,
     release_headers,
     represent,
@@ -47,9 +49,11 @@ from .routine_json import present, present_outcome, present_programme, routine_u
 from .routine_requests import RoutineRequestSchema
 
 BODY = RoutineRequestSchema()
-# The body, its Accept-Encoding and the app's config, to the headers and bytes of a 200 or None.
+# The body, its Accept-Encoding and Accept-Language and the app's config, to the headers and
+# bytes of a 200 or None.
 DirectAnswer = Callable[
-    [bytes, str | None, Mapping[str, Any]], tuple[list[tuple[str, str]], bytes] | None
+    [bytes, str | None, str | None, Mapping[str, Any]],
+    tuple[list[tuple[str, str]], bytes] | None,
 ]
 
 
@@ -60,27 +64,27 @@ class RoutineAnswers:
         self.store = store
         self.keys = keys
 
-    def from_body(self, args: dict[str, Any]) -> Response:
-        """POST /routines: the routine of a parsed body."""
+    def from_body(self, args: dict[str, Any], lang: str | None) -> Response:
+        """POST /routines: the routine of a parsed body, in the language asked for."""
         version, given = from_body(args)
-        resolved = self.store.resolve(version)
+        resolved = self.store.resolve(version, lang)
         return self.routine(resolved, self.build(resolved.release, given, "json"), "json")
 
     def from_query(self, args: dict[str, Any]) -> Response:
         """GET /routines: the routine of a parsed query."""
-        resolved = self.store.resolve(args.pop("content_version", None))
+        resolved = self.store.resolve(args.pop("content_version", None), args.pop("lang", None))
         if "equipment" in args:
             args["equipment"] = [name for name in args["equipment"] if name != NO_EQUIPMENT]
         return self.routine(resolved, self.build(resolved.release, given(args), "query"), "query")
 
-    def by_id(self, routine_id: str) -> Response:
+    def by_id(self, routine_id: str, lang: str | None) -> Response:
         """GET /routines/{id}."""
-        resolved, request = self.decode(routine_id)
+        resolved, request = self.decode(routine_id, lang)
         return self.routine(resolved, request, "path")
 
-    def programme(self, routine_id: str) -> Response:
+    def programme(self, routine_id: str, lang: str | None) -> Response:
         """GET /routines/{id}/programme: every week, built once per request."""
-        resolved, request = self.decode(routine_id)
+        resolved, request = self.decode(routine_id, lang)
         release = resolved.release
 
         def make() -> dict[str, Any]:
@@ -89,9 +93,9 @@ class RoutineAnswers:
 
         return self._respond(resolved, "path", lambda: self._stored(release, ("p", request), make))
 
-    def feedback(self, routine_id: str, args: dict[str, Any]) -> Response:
+    def feedback(self, routine_id: str, args: dict[str, Any], lang: str | None) -> Response:
         """POST /routines/{id}/feedback: the decision on a session, and the next routine."""
-        resolved, request = self.decode(routine_id)
+        resolved, request = self.decode(routine_id, lang)
         release = resolved.release
         if generate_routine(release, request).status is not Status.READY:
             fail(409, "This routine is see-a-professional: there is no session to report on.")
@@ -107,10 +111,15 @@ class RoutineAnswers:
             raise invalid(error, "json") from None
         following = None if outcome.next is None else generate_routine(release, outcome.next)
         data = present_outcome(outcome, following, release, self.keys)
-        return respond(self.store, represent(release, data, per_request=True), resolved)
+        found = represent(release, data, fallback_headers(release.fallbacks), per_request=True)
+        return respond(self.store, found, resolved)
 
     def direct(
-        self, body: bytes, accept_encoding: str | None, config: Mapping[str, Any]
+        self,
+        body: bytes,
+        accept_encoding: str | None,
+        accept_language: str | None,
+        config: Mapping[str, Any],
     ) -> tuple[list[tuple[str, str]], bytes] | None:
         """The headers and bytes of POST /routines with this body when it gives a routine;
         None for anything else, which Flask then answers (service/routine_path.py)."""
@@ -122,12 +131,16 @@ class RoutineAnswers:
         release = self.store.release(version)
         if release is None or release.rules is None:
             return None
+        languages = release.manifest.languages
+        release = release.in_language(
+            choose_language(languages, None, accept_language, release.version)
+        )
         try:
             found = self._routine_of(release, request_for(release, fields))
         except RoutineError:
             return None
         coding = negotiate(found, accept_encoding, config)
-        headers = release_headers(self.store, release.version, pinned=bool(version))
+        headers = release_headers(self.store, release, pinned=bool(version))
         return answer(found, headers, coding)
 
     # ---- shared by the answers above
@@ -141,7 +154,7 @@ class RoutineAnswers:
         except RoutineError as error:
             raise invalid(error, location) from None
 
-    def decode(self, routine_id: str) -> tuple[Resolved, RoutineRequest]:
+    def decode(self, routine_id: str, lang: str | None) -> tuple[Resolved, RoutineRequest]:
         """The release and request of an id; 404 for no routine's, 410 for an old release's."""
         try:
             version, fields = read_legacy_id(routine_id)
@@ -153,7 +166,7 @@ class RoutineAnswers:
             version, request = decode_routine_id(routine_id, self.keys)
         except RoutineIdError as error:
             fail(404, f"No routine has this id: {error}.")
-        resolved = self.store.resolve(version)
+        resolved = self.store.resolve(version, lang)
         if resolved.release.rules is None:
             self.gone(resolved.release, asdict(request))
         return resolved, request  # resolved by the id's version: pinned
@@ -167,7 +180,7 @@ class RoutineAnswers:
         except (NoRoutines, RoutineError):
             fail(410, detail)
         fail(410, f"{detail} The same request on release {latest.version}: replaced_by.",
-             replaced_by=replaced)  # fmt: skip
+             replaced_by=[replaced])  # fmt: skip
 
     def routine(self, resolved: Resolved, request: RoutineRequest, location: str) -> Response:
         release = resolved.release
@@ -187,8 +200,11 @@ class RoutineAnswers:
 
         def representation() -> Representation:
             data = make()
-            location = [("Content-Location", f"/routines/{data['id']}")]
-            return represent(release, data, location, per_request=True)
+            headers = [
+                ("Content-Location", f"/routines/{data['id']}"),
+                *fallback_headers(release.fallbacks),
+            ]
+            return represent(release, data, headers, per_request=True)
 
         return self.store.routine(release, key, representation)
 

@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 from ..domain import Difficulty, Effort, Focus
 from ..domain.requests import DAYS_PER_WEEK, MINUTES, PAIN, SEED, WEEKS, PositionChoice
 from .examples import examples
-from .fields import StrictBoolean, StrictSchema, content_id, content_version
+from .fields import StrictBoolean, StrictSchema, content_id, content_version, language
 from .fields import doc as _d
 from .query_schemas import NO_EQUIPMENT
 
@@ -131,6 +131,7 @@ class RoutineQuerySchema(_RoutineFields):
     screening = _ids("Ids of the red-flag questions answered yes; repeat for each.")
     screening_no = _ids("Ids of the red-flag questions answered no; repeat for each.")
     seed = _integer("seed", SEED, strict=False)
+    lang = language()
 
 
 class FeedbackSchema(StrictSchema):

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from .blueprint import CONTENT_HEADERS, UNKNOWN_VERSION, Blueprint
+from .blueprint import CONTENT_HEADERS, UNKNOWN_VERSION, Blueprint, ContentHeadersSchema
 from .examples import examples
+from .query_schemas import LanguageQuerySchema
 from .routine_answers import current_answers
 from .routine_requests import FeedbackSchema, RoutineQuerySchema, RoutineRequestSchema
 from .routine_schemas import FeedbackAnswerSchema, ProgrammeSchema, RoutineSchema
@@ -65,8 +66,8 @@ ID_PARAMETER = {
     "description": "The `id` of a routine, as returned by /routines.",
 }
 GONE = (
-    "The routine's release makes no routines; `replaced_by` is the same request on the latest "
-    "release."
+    "The routine's release makes no routines; `replaced_by` holds the same request on the "
+    "latest release."
 )
 UNSUPPORTED = "The request body must be JSON, sent with Content-Type: application/json."
 NOT_READY = "This routine is see-a-professional: there is no session to report on."
@@ -112,12 +113,14 @@ class Routines(MethodView):
         return current_answers().from_query(args)
 
     @blp.arguments(RoutineRequestSchema, as_kwargs=False)
+    @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
+    @blp.arguments(ContentHeadersSchema, location="headers", as_kwargs=True)
     @blp.response(200, RoutineSchema, **_routine("The routine; `Content-Location` is its URL."))
     @blp.problem(404, "Unknown content_version.", UNKNOWN_VERSION)
     @blp.problem(410, GONE, GONE_DETAIL)
     @blp.problem(415, "The body is not sent as application/json.", UNSUPPORTED)
     @blp.doc(operationId="createRoutine", responses=ROUTINE_LINKS)
-    def post(self, args: dict[str, Any]) -> Any:
+    def post(self, args: dict[str, Any], lang: str | None = None, **_: Any) -> Any:
         """Generate a routine
 
         Send `{}` for a routine with every default. Unknown fields, wrong types and
@@ -125,7 +128,7 @@ class Routines(MethodView):
         hold and constraints that no routine can satisfy, such as every stretch excluded. The
         same body always gives the same routine, so a retried POST is safe.
         """
-        return current_answers().from_body(args)
+        return current_answers().from_body(args, lang)
 
 
 @blp.route("/<routine_id>", parameters=[ID_PARAMETER])
@@ -140,15 +143,16 @@ class RoutineById(MethodView):
         links={"GetProgramme": ("getProgramme", {"routine_id": "$response.body#/id"})},
     )
     @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
     @blp.doc(operationId="getRoutine")
-    def get(self, routine_id: str, **_: Any) -> Any:
+    def get(self, routine_id: str, lang: str | None = None, **_: Any) -> Any:
         """Get a routine by id
 
         The routine an id stands for, regenerated from what it encrypts: the same bytes on any
         instance sharing the keys. A routine names its release, so the response is cached as
         immutable.
         """
-        return current_answers().by_id(routine_id)
+        return current_answers().by_id(routine_id, lang)
 
 
 @blp.route("/<routine_id>/programme", parameters=[ID_PARAMETER])
@@ -167,15 +171,16 @@ class RoutineProgramme(MethodView):
         not_found_detail=NO_ROUTINE,
     )
     @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
     @blp.doc(operationId="getProgramme")
-    def get(self, routine_id: str, **_: Any) -> Any:
+    def get(self, routine_id: str, lang: str | None = None, **_: Any) -> Any:
         """Get a routine's programme
 
         Every week of the programme the routine belongs to: week N is exactly the routine of
         the same request at week N (the same items, order, doses and texts). Empty `weeks`
         when the routine is `see-a-professional`. The example shows only the first week.
         """
-        return current_answers().programme(routine_id)
+        return current_answers().programme(routine_id, lang)
 
 
 @blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])
@@ -183,13 +188,15 @@ class RoutineFeedback(MethodView):
     """How a session of a routine went, and the next step."""
 
     @blp.arguments(FeedbackSchema, as_kwargs=False)
+    @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
+    @blp.arguments(ContentHeadersSchema, location="headers", as_kwargs=True)
     @blp.response(200, FeedbackAnswerSchema, description="The decision and the next routine.",
                   example=examples()["feedback"])  # fmt: skip
     @blp.problem(404, "Not a routine id of this service.", NO_ROUTINE)
     @blp.problem(409, "The routine is not ready: no session to report on.", NOT_READY)
     @blp.problem(410, GONE, GONE_DETAIL)
     @blp.doc(operationId="reportSession")
-    def post(self, args: dict[str, Any], routine_id: str) -> Any:
+    def post(self, args: dict[str, Any], routine_id: str, lang: str | None = None, **_: Any) -> Any:
         """Report how a session went
 
         Decides the next step from how a session of this routine went, by the release's
@@ -204,4 +211,4 @@ class RoutineFeedback(MethodView):
         routine's pain, else the release's default. Stateless: `next` carries its own id,
         which holds the place in the programme.
         """
-        return current_answers().feedback(routine_id, args)
+        return current_answers().feedback(routine_id, args, lang)

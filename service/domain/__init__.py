@@ -1,9 +1,21 @@
 """The domain: content model, release loading and validation, selection. No web framework here."""
 
 from .catalogue import Filters, Page, matches, paginate, select
+from .changes import compare
 from .feedback import Decision, Effort, Feedback, Outcome, decide
 from .ids import IdKeys, RoutineIdError, decode_routine_id, encode_routine_id, read_legacy_id
-from .loading import bundled_releases, is_version, load_release, load_releases, version_key
+from .loading import (
+    LOCK_FILE,
+    bundled_releases,
+    check_history,
+    check_lock,
+    is_version,
+    load_release,
+    load_releases,
+    read_lock,
+    removals,
+    version_key,
+)
 from .model import (
     Activity,
     Basis,
@@ -24,6 +36,8 @@ from .model import (
     Progression,
     Range,
     Release,
+    Removal,
+    Removed,
     Rules,
     ScreeningQuestion,
     Source,
@@ -31,6 +45,7 @@ from .model import (
     Value,
     Variation,
 )
+from .patch import make_patch
 from .planning import Planned, PlannedActivity
 from .programme import Dose, Rung
 from .reading import ContentError
@@ -46,6 +61,7 @@ from .routines import (
 )
 
 __all__ = [
+    "LOCK_FILE",
     "Activity",
     "Basis",
     "Citation",
@@ -79,6 +95,8 @@ __all__ = [
     "Range",
     "Reason",
     "Release",
+    "Removal",
+    "Removed",
     "Routine",
     "RoutineError",
     "RoutineIdError",
@@ -94,6 +112,9 @@ __all__ = [
     "Value",
     "Variation",
     "bundled_releases",
+    "check_history",
+    "check_lock",
+    "compare",
     "decide",
     "decode_routine_id",
     "encode_routine_id",
@@ -101,10 +122,13 @@ __all__ = [
     "is_version",
     "load_release",
     "load_releases",
+    "make_patch",
     "matches",
     "paginate",
     "programme",
     "read_legacy_id",
+    "read_lock",
+    "removals",
     "request_for",
     "select",
     "version_key",

@@ -6,6 +6,7 @@ Raises ``ContentError`` (a ``ValueError``) naming the file, the item and the fie
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
@@ -19,6 +20,8 @@ from .model import (
     Kind,
     Manifest,
     Release,
+    Removal,
+    Removed,
     Source,
 )
 from .reading import (
@@ -30,9 +33,14 @@ from .reading import (
     parse_json,
 )
 from .rules import RULES_FILE, check_rules, read_rules
+from .translation import MISSING, translate
 
 T = TypeVar("T")
 
+LOCK_FILE = "releases.lock"  # in the releases folder: the published releases' checksums
+TRANSLATIONS = "translations"  # in a release folder: one folder per further language
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+DEFAULT_LANGUAGES = ("en",)  # a manifest without `languages` (before 1.2.0) is in English
 VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 FILES = (
     "manifest.json",
@@ -61,16 +69,18 @@ def bundled_releases() -> Traversable:
 
 
 def load_releases(root: Traversable | Path | str | None = None) -> dict[str, Release]:
-    """Load every release folder under ``root``, oldest first.
+    """Load every release folder under ``root``, oldest first, and check the lock.
 
-    Raises ContentError when a folder or file is invalid, or when there is no release at all.
+    Raises ContentError when a folder or file is invalid, when a published release (one
+    ``releases.lock`` lists) is missing or its files changed, when a release drops an entry
+    of the one before without declaring it removed, or when there is no release at all.
     """
     root = bundled_releases() if root is None else Path(root) if isinstance(root, str) else root
     if not root.is_dir():
         raise ContentError(str(root), None, None, "is not a folder of releases")
     releases = []
     for entry in list(root.iterdir()):  # whole, so an error mid-way leaves no open scandir
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == LOCK_FILE:
             continue
         if not (entry.is_dir() and is_version(entry.name)):
             raise ContentError(
@@ -80,16 +90,105 @@ def load_releases(root: Traversable | Path | str | None = None) -> dict[str, Rel
     if not releases:
         raise ContentError(str(root), None, None, "holds no release")
     releases.sort(key=lambda release: version_key(release.version))
-    return {release.version: release for release in releases}
+    loaded = {release.version: release for release in releases}
+    lock = root.joinpath(LOCK_FILE)
+    if lock.is_file():
+        check_lock(f"{root}/{LOCK_FILE}", read_lock(lock.read_bytes()), loaded)
+    check_history(releases)
+    return loaded
+
+
+def read_lock(data: bytes) -> dict[str, str]:
+    """The published releases a lock file lists: version to checksum.
+
+    Raises ContentError when the file is not a lock.
+    """
+    parsed = parse_json(LOCK_FILE, data)
+    obj = Object(Place(LOCK_FILE), parsed, "", ("published",))
+    published = obj.get("published")
+    if not isinstance(published, dict) or not all(
+        is_version(version) and isinstance(checksum, str) for version, checksum in published.items()
+    ):
+        raise ContentError(
+            LOCK_FILE, None, "published", "must map each release version to its checksum"
+        )
+    return dict(published)
+
+
+def check_lock(file: str, published: Mapping[str, str], releases: Mapping[str, Release]) -> None:
+    """Every published release is here, byte for byte. Raises ContentError naming the first
+    that is missing or changed."""
+    for version, checksum in published.items():
+        release = releases.get(version)
+        if release is None:
+            raise ContentError(file, version, None, "is published, but its folder is missing")
+        if release.checksum != checksum:
+            raise ContentError(
+                file,
+                version,
+                None,
+                f"is published and must never change, but its files did: checksum "
+                f"{release.checksum}, published as {checksum}. Put changes in a new release.",
+            )
+
+
+def check_history(releases: Iterable[Release]) -> None:
+    """Each release, oldest first, declares the entries it drops from the one before.
+
+    Raises ContentError naming the first that does not.
+    """
+    for before, after in itertools.pairwise(releases):
+        _check_removals(before, after)
+
+
+def removals(releases: Iterable[Release]) -> dict[str, dict[tuple[Kind, str], Removed]]:
+    """For each release (oldest first), the entries an earlier one held and it does not:
+    where each was removed and what replaces it there (as that release's manifest says)."""
+    found: dict[str, dict[tuple[Kind, str], Removed]] = {}
+    gone: dict[tuple[Kind, str], Removed] = {}
+    for release in releases:
+        declared = {
+            (removal.kind, removal.id): Removed(release.version, removal.replaced_by)
+            for removal in release.manifest.removed
+        }
+        gone = {
+            key: removed for key, removed in (gone | declared).items() if release.find(*key) is None
+        }
+        found[release.version] = gone
+    return found
+
+
+def _check_removals(before: Release, after: Release) -> None:
+    """An entry of one release that the next drops is declared in the next's `removed`."""
+    declared = {(removal.kind, removal.id) for removal in after.manifest.removed}
+    for kind in Kind:
+        for entry in before.entries(kind):
+            if after.find(kind, entry.id) is None and (kind, entry.id) not in declared:
+                raise ContentError(
+                    f"{after.version}/manifest.json",
+                    None,
+                    "removed",
+                    f"must declare {kind.singular} {entry.id!r}: release {before.version} "
+                    "holds it and this one does not",
+                )
+    for index, removal in enumerate(after.manifest.removed):
+        if before.find(removal.kind, removal.id) is None:
+            raise ContentError(
+                f"{after.version}/manifest.json",
+                None,
+                f"removed[{index}].id",
+                f"names {removal.kind.singular} {removal.id!r}, which release "
+                f"{before.version} does not hold",
+            )
 
 
 def load_release(folder: Traversable | Path) -> Release:
-    """Load and cross-check one release folder.
+    """Load and cross-check one release folder, with each of its languages.
 
     Raises ContentError when a file is missing, unreadable or invalid, or a reference dangles.
     """
     present = {entry.name for entry in folder.iterdir() if not entry.name.startswith(".")}
-    for name in sorted(present - {*FILES, RULES_FILE}):
+    for name in sorted(present - {*FILES, RULES_FILE, TRANSLATIONS}):
         raise ContentError(f"{folder.name}/{name}", None, None, "is not a known content file")
     raw: dict[str, bytes] = {}
     for name in FILES:
@@ -100,13 +199,7 @@ def load_release(folder: Traversable | Path) -> Release:
     if RULES_FILE in present:
         raw[RULES_FILE] = folder.joinpath(RULES_FILE).read_bytes()
 
-    # A release without rules.json hashes exactly as before rules existed.
-    checksum = hashlib.sha256()
-    for name in names:
-        checksum.update(name.encode() + b"\0" + raw[name] + b"\0")
-
     docs = {name: parse_json(f"{folder.name}/{name}", raw[name]) for name in names}
-    keys = _keys_for(with_rules=RULES_FILE in docs)
     manifest = _manifest(Place(f"{folder.name}/manifest.json"), docs["manifest.json"])
     if manifest.version != folder.name:
         raise ContentError(
@@ -115,28 +208,100 @@ def load_release(folder: Traversable | Path) -> Release:
             "version",
             f"is {manifest.version!r} but the folder is named {folder.name!r}",
         )
+    translated = _translation_files(folder, manifest.languages[1:], names, present)
+    digest = _checksum(raw, translated)
+    release = _build(folder.name, docs, digest)
+    for language, files in translated.items():
+        label = f"{folder.name}/{TRANSLATIONS}/{language}"
+        merged: dict[str, Any] = {}
+        fallbacks: list[str] = []
+        for name, source in docs.items():
+            given = parse_json(f"{label}/{name}", files[name]) if name in files else MISSING
+            merged[name], fell = translate(f"{label}/{name}", source, given)
+            fallbacks += ["/".join((name.removesuffix(".json"), *path)) for path in fell]
+        _build(label, merged, digest, language, tuple(fallbacks), release.translations)
+    return release
+
+
+def _checksum(raw: Mapping[str, bytes], translated: Mapping[str, Mapping[str, bytes]]) -> str:
+    """SHA-256 over each file as name, NUL, bytes, NUL: the release's files in the loader's
+    order, then each language's translations. A release without rules.json or translations
+    hashes exactly as before they existed."""
+    checksum = hashlib.sha256()
+    for name, data in raw.items():
+        checksum.update(name.encode() + b"\0" + data + b"\0")
+    for language, files in translated.items():
+        for name, data in files.items():
+            checksum.update(f"{TRANSLATIONS}/{language}/{name}".encode() + b"\0" + data + b"\0")
+    return f"sha256:{checksum.hexdigest()}"
+
+
+def _translation_files(
+    folder: Traversable | Path, languages: Iterable[str], names: Iterable[str], present: set[str]
+) -> dict[str, dict[str, bytes]]:
+    """The bytes of each translation file, by language and file name."""
+    languages = list(languages)
+    place = f"{folder.name}/{TRANSLATIONS}"
+    if not languages:
+        if TRANSLATIONS in present:
+            raise ContentError(place, None, None, "holds translations, but the manifest lists "
+                               "no language besides the first")  # fmt: skip
+        return {}
+    if TRANSLATIONS not in present:
+        raise ContentError(place, None, None, "is missing: the manifest lists "
+                           f"{', '.join(languages)}")  # fmt: skip
+    top = folder.joinpath(TRANSLATIONS)
+    found = {entry.name for entry in top.iterdir() if not entry.name.startswith(".")}
+    for name in sorted(found - set(languages)):
+        raise ContentError(f"{place}/{name}", None, None, "is not a language the manifest lists")
+    files: dict[str, dict[str, bytes]] = {}
+    for language in languages:
+        if language not in found:
+            raise ContentError(f"{place}/{language}", None, None, "is missing")
+        inner = top.joinpath(language)
+        given = {entry.name for entry in inner.iterdir() if not entry.name.startswith(".")}
+        for name in sorted(given - set(names)):
+            raise ContentError(
+                f"{place}/{language}/{name}", None, None, "translates no file of the release"
+            )
+        files[language] = {
+            name: inner.joinpath(name).read_bytes() for name in names if name in given
+        }
+    return files
+
+
+def _build(
+    label: str,
+    docs: Mapping[str, Any],
+    checksum: str,
+    language: str = "",
+    fallbacks: tuple[str, ...] = (),
+    translations: dict[str, Release] | None = None,
+) -> Release:
+    """The release of these parsed files (one language's), cross-checked; `label` names its
+    folder in errors."""
+    keys = _keys_for(with_rules=RULES_FILE in docs)
     release = Release(
-        manifest=manifest,
-        checksum=f"sha256:{checksum.hexdigest()}",
-        equipment=_entries(folder.name, "equipment.json", docs, entries.read_equipment, keys),
-        exercises=_entries(
-            folder.name, "exercises.json", docs, entries.read_item(Kind.EXERCISE), keys
-        ),
-        stretches=_entries(
-            folder.name, "stretches.json", docs, entries.read_item(Kind.STRETCH), keys
-        ),
-        precautions=_entries(folder.name, "precautions.json", docs, entries.read_precaution, keys),
-        guidance=_entries(folder.name, "guidance.json", docs, entries.read_guidance, keys),
-        screening=_entries(folder.name, "screening.json", docs, entries.read_screening, keys),
+        manifest=_manifest(Place(f"{label}/manifest.json"), docs["manifest.json"]),
+        checksum=checksum,
+        equipment=_entries(label, "equipment.json", docs, entries.read_equipment, keys),
+        exercises=_entries(label, "exercises.json", docs, entries.read_item(Kind.EXERCISE), keys),
+        stretches=_entries(label, "stretches.json", docs, entries.read_item(Kind.STRETCH), keys),
+        precautions=_entries(label, "precautions.json", docs, entries.read_precaution, keys),
+        guidance=_entries(label, "guidance.json", docs, entries.read_guidance, keys),
+        screening=_entries(label, "screening.json", docs, entries.read_screening, keys),
         rules=(
-            read_rules(Place(f"{folder.name}/{RULES_FILE}"), docs[RULES_FILE])
+            read_rules(Place(f"{label}/{RULES_FILE}"), docs[RULES_FILE])
             if RULES_FILE in docs
             else None
         ),
+        language=language,
+        fallbacks=fallbacks,
+        translations={} if translations is None else translations,
     )
-    _check_references(folder.name, release)
+    _check_references(label, release)
     if release.rules is not None:
-        check_rules(folder.name, release)
+        check_rules(label, release)
     return release
 
 
@@ -221,6 +386,7 @@ def _manifest(place: Place, data: object) -> Manifest:
             "professional_advice",
             "sources",
         ),
+        ("languages", "removed"),
     )
     version = obj.text("version")
     if not is_version(version):
@@ -243,7 +409,37 @@ def _manifest(place: Place, data: object) -> Manifest:
         safety_notice=obj.ident("safety_notice"),
         professional_advice=obj.ident("professional_advice"),
         sources=sources,
+        languages=_languages(obj),
+        removed=_removed(obj),
     )
+
+
+def _languages(obj: Object) -> tuple[str, ...]:
+    if obj.get("languages") is None:
+        return DEFAULT_LANGUAGES
+    found = obj.texts("languages")
+    for index, language in enumerate(found):
+        if not LANGUAGE_PATTERN.fullmatch(language):
+            raise obj.place.error(
+                f"languages[{index}]", f"must be a language tag such as 'es', got {language!r}"
+            )
+    no_repeats(obj.place, "languages", found)
+    return found
+
+
+def _removed(obj: Object) -> tuple[Removal, ...]:
+    if obj.get("removed") is None:
+        return ()
+    removed = tuple(
+        Removal(
+            kind=removal.enum("kind", Kind),
+            id=removal.ident("id"),
+            replaced_by=removal.idents("replaced_by", allow_empty=True),
+        )
+        for removal in obj.children("removed", ("kind", "id", "replaced_by"))
+    )
+    no_repeats(obj.place, "removed", ((removal.kind, removal.id) for removal in removed))
+    return removed
 
 
 # A flat list of independent checks in the order their errors are reported; split up, they
@@ -298,3 +494,19 @@ def _check_references(folder: str, release: Release) -> None:  # noqa: C901
         for entry in release.entries(kind):
             place = Place(f"{folder}/{kind.value}.json", entry.id)
             checkcitations(place, "sources", entry.sources)
+    _check_removed(folder, release)
+
+
+def _check_removed(folder: str, release: Release) -> None:
+    """A removed entry is gone from the release, and what replaces it is there."""
+    place = Place(f"{folder}/manifest.json")
+    for index, removal in enumerate(release.manifest.removed):
+        if release.find(removal.kind, removal.id) is not None:
+            raise place.error(f"removed[{index}].id", f"names {removal.kind.singular} "
+                              f"{removal.id!r}, which this release still holds")  # fmt: skip
+        for number, name in enumerate(removal.replaced_by):
+            if release.find(removal.kind, name) is None:
+                raise place.error(
+                    f"removed[{index}].replaced_by[{number}]",
+                    f"names {removal.kind.singular} {name!r}, which this release does not hold",
+                )

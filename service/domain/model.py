@@ -236,6 +236,23 @@ class ScreeningQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class Removal:
+    """An entry an earlier release held that this one no longer does, and what replaces it."""
+
+    kind: Kind
+    id: str
+    replaced_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """Where an entry was removed, and the ids of what replaces it there."""
+
+    version: str
+    replaced_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Manifest:
     """A release's manifest: its version, date, changes and the sources it cites."""
 
@@ -246,6 +263,8 @@ class Manifest:
     safety_notice: str
     professional_advice: str
     sources: tuple[Source, ...]
+    languages: tuple[str, ...]  # the first is the language the release's files are written in
+    removed: tuple[Removal, ...] = ()
 
 
 Entry = Item | Precaution | Guidance | ScreeningQuestion
@@ -369,7 +388,7 @@ class Rules:
     incomplete_advice: str
     feedback: FeedbackRules
     activity: Activity
-    self_care: str
+    self_care: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -385,18 +404,40 @@ class Release:
     guidance: tuple[Guidance, ...]
     screening: tuple[ScreeningQuestion, ...]
     rules: Rules | None = None
+    language: str = ""  # of this release's text; "" is the manifest's first language
+    # The text fields of this language that fell back to the first, as "file/id/field".
+    fallbacks: tuple[str, ...] = ()
+    # Every language's release by language, this one included; shared by all of them.
+    translations: dict[str, Release] = field(default_factory=dict, compare=False, repr=False)
     _index: dict[tuple[Kind, str], Entry] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
 
     def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", self.manifest.languages[0])
+        self.translations.setdefault(self.language, self)
         for kind in Kind:
             for entry in self.entries(kind):
                 self._index[(kind, entry.id)] = entry
 
+    def in_language(self, language: str) -> Release:
+        """This release in one of its manifest's languages. Raises KeyError for another."""
+        return self.translations[language]
+
+    def fallbacks_of(self, kind: Kind, entry_id: str) -> tuple[str, ...]:
+        """The fields of one entry that fell back to the release's first language."""
+        prefix = f"{kind.value}/{entry_id}/"
+        return tuple(path for path in self.fallbacks if path.startswith(prefix))
+
     @property
     def version(self) -> str:
         return self.manifest.version
+
+    @property
+    def edition(self) -> tuple[str, str]:
+        """The release's version and the language of this object's text."""
+        return (self.version, self.language)
 
     def entries(self, kind: Kind) -> tuple[Entry, ...]:
         """The entries of one kind, in content order."""

@@ -131,7 +131,7 @@ def generate_routine(release: Release, request: RoutineRequest) -> Routine:
         # Self-care (rest, ice, painkillers) is for a foot that can wait: not for a cold,
         # numb or infected one.
         see_also = (release.professional_advice,) + (
-            (release.guidance_named(rules.self_care),) if urgency is Urgency.SOON else ()
+            tuple(map(release.guidance_named, rules.self_care)) if urgency is Urgency.SOON else ()
         )
         return Routine(
             **common,

@@ -37,6 +37,13 @@ def _value(obj: Object, key: str, *, minimum: int = 0) -> Value[int]:
     return found
 
 
+def _self_care(top: Object) -> tuple[str, ...]:
+    """One guidance id (as 1.1.0 gives it) or, since 1.2.0, a list of them."""
+    if isinstance(top.get("self_care"), list):
+        return top.idents("self_care")
+    return (top.ident("self_care"),)
+
+
 def read_rules(place: Place, data: object) -> Rules:
     """The rules of a release, each field checked for type and range."""
     top = Object(
@@ -170,7 +177,7 @@ def read_rules(place: Place, data: object) -> Rules:
             reason=activity.text("reason"),
             sources=citations(activity),
         ),
-        self_care=top.ident("self_care"),
+        self_care=_self_care(top),
     )
 
 
@@ -232,10 +239,11 @@ def check_rules(folder: str, release: Release) -> None:  # noqa: C901
             "low_impact_activity.precaution",
             f"names precaution {rules.activity.precaution!r}, which precautions.json does not hold",
         )
-    if release.find(Kind.GUIDANCE, rules.self_care) is None:
-        raise place.error(
-            "self_care", f"names guidance {rules.self_care!r}, which guidance.json does not hold"
-        )
+    for name in rules.self_care:
+        if release.find(Kind.GUIDANCE, name) is None:
+            raise place.error(
+                "self_care", f"names guidance {name!r}, which guidance.json does not hold"
+            )
     sources = {source.id for source in release.manifest.sources}
     for field, cited in (
         ("programme.sources", rules.programme.sources),
