@@ -39,11 +39,25 @@ class BundleManifestSchema(ManifestSchema):
 
 class BundleContentSchema(ma.Schema):
     manifest = fields.Nested(BundleManifestSchema, required=True, metadata=_d("The manifest."))
-    exercises = fields.List(fields.Nested(ItemSchema), required=True)
-    stretches = fields.List(fields.Nested(ItemSchema), required=True)
-    precautions = fields.List(fields.Nested(PrecautionSchema), required=True)
-    guidance = fields.List(fields.Nested(GuidanceSchema), required=True)
-    screening = fields.List(fields.Nested(ScreeningQuestionSchema), required=True)
+    exercises = fields.List(
+        fields.Nested(ItemSchema), required=True, metadata=_d("Every exercise, as /exercises.")
+    )
+    stretches = fields.List(
+        fields.Nested(ItemSchema), required=True, metadata=_d("Every stretch, as /stretches.")
+    )
+    precautions = fields.List(
+        fields.Nested(PrecautionSchema),
+        required=True,
+        metadata=_d("Every precaution, as /precautions."),
+    )
+    guidance = fields.List(
+        fields.Nested(GuidanceSchema), required=True, metadata=_d("Every guidance entry.")
+    )
+    screening = fields.List(
+        fields.Nested(ScreeningQuestionSchema),
+        required=True,
+        metadata=_d("Every screening question, as /screening."),
+    )
 
 
 class BundleSchema(ma.Schema):
@@ -69,7 +83,7 @@ class PatchOperationSchema(ma.Schema):
 
 
 class EntryNameSchema(ma.Schema):
-    id = fields.String(required=True)
+    id = fields.String(required=True, metadata=_d("The entry's id."))
     label = fields.String(required=True, metadata=_d("Its name, title or question."))
 
 
@@ -88,20 +102,39 @@ class FieldChangeSchema(ma.Schema):
 
 
 class ChangedEntrySchema(EntryNameSchema):
-    fields_ = fields.List(fields.Nested(FieldChangeSchema), data_key="fields", required=True)
+    fields_ = fields.List(
+        fields.Nested(FieldChangeSchema),
+        data_key="fields",
+        required=True,
+        metadata=_d("Each top-level field that differs, in the later release's order."),
+    )
 
 
 class CollectionChangesSchema(ma.Schema):
     collection = fields.String(
         required=True, metadata=_d("`exercises`, `stretches`, ..., or `equipment`.")
     )
-    added = fields.List(fields.Nested(EntryNameSchema), required=True)
-    removed = fields.List(fields.Nested(RemovedEntrySchema), required=True)
-    changed = fields.List(fields.Nested(ChangedEntrySchema), required=True)
+    added = fields.List(
+        fields.Nested(EntryNameSchema), required=True, metadata=_d("Entries new in `to`.")
+    )
+    removed = fields.List(
+        fields.Nested(RemovedEntrySchema),
+        required=True,
+        metadata=_d("Entries of `from` that `to` no longer holds."),
+    )
+    changed = fields.List(
+        fields.Nested(ChangedEntrySchema),
+        required=True,
+        metadata=_d("Entries in both whose content differs."),
+    )
 
 
 class DiffSchema(ma.Schema):
     from_ = fields.String(data_key="from", required=True, metadata=_d("The earlier release."))
     to = fields.String(required=True, metadata=_d("The later release."))
     language = fields.String(required=True, metadata=_d("The language compared."))
-    collections = fields.List(fields.Nested(CollectionChangesSchema), required=True)
+    collections = fields.List(
+        fields.Nested(CollectionChangesSchema),
+        required=True,
+        metadata=_d("One per collection, in a fixed order, the equipment last."),
+    )

@@ -12,6 +12,7 @@ from .blueprint import Blueprint
 from .bundle_schemas import BundleQuerySchema, BundleSchema, DiffSchema, PatchOperationSchema
 from .catalogue import SCHEMAS
 from .content_schemas import EquipmentSchema
+from .examples import examples
 from .languages import choose_language
 from .query_schemas import LanguageQuerySchema
 from .releases import VERSION_PARAMETER, manifest
@@ -82,13 +83,15 @@ class ReleaseBundle(MethodView):
     @blp.content(
         BundleSchema,
         "The bundle; with `since`, the JSON Patch to it (application/json-patch+json).",
+        example=examples()["bundle"],
         not_found="No release with this version (or `since`).",
     )
     @blp.doc(
         operationId="getBundle",
-        responses={200: {"content": {PATCH: {"schema": {
-            "type": "array", "items": PatchOperationSchema,
-        }}}}},
+        responses={200: {"content": {PATCH: {
+            "schema": {"type": "array", "items": PatchOperationSchema},
+            "example": examples()["patch"],
+        }}}},
     )  # fmt: skip
     def get(self, args: dict[str, Any], version: str, **_: Any) -> Any:
         """Get a release's bundle, or the patch to it
@@ -125,7 +128,12 @@ class ReleaseDiff(MethodView):
     """What changed from one release to another, entry by entry and field by field."""
 
     @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=False)
-    @blp.content(DiffSchema, "The changes.", not_found="No release with one of these versions.")
+    @blp.content(
+        DiffSchema,
+        "The changes.",
+        example=examples()["diff"],
+        not_found="No release with one of these versions.",
+    )
     @blp.doc(operationId="getReleaseDiff")
     def get(self, args: dict[str, Any], version: str, to: str, **_: Any) -> Any:
         """Compare two releases

@@ -13,7 +13,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..domain import Effort, Feedback, IdKeys, Kind, Release, decide, generate_routine, request_for
+from ..domain import (
+    Effort,
+    Feedback,
+    IdKeys,
+    Kind,
+    Release,
+    decide,
+    generate_routine,
+    make_patch,
+    request_for,
+)
 
 FILE = "examples.json"
 # Routine ids in the examples are made with this key, not the service's: they are
@@ -33,8 +43,10 @@ def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
 
     Raises ValueError for an unknown version or a release that makes no routines.
     """
+    from .bundles import bundle_of, diff_of
     from .catalogue import SCHEMAS
     from .releases import manifest, summaries
+    from .representations import Store
     from .routine_json import present, present_outcome
 
     if version not in releases:
@@ -43,7 +55,13 @@ def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
     release = served[version]
     if release.rules is None:
         raise ValueError(f"release {version} makes no routines: examples need one that does")
+    store = Store(served, 0)
     default = request_for(release, {})
+    since = list(served)[-2] if len(served) > 1 else version
+    bundle = bundle_of(store, release, [release.manifest.languages[-1]])
+    for content in bundle["content"].values():  # one entry a collection: the example is short
+        for kind in Kind:
+            content[kind.value] = content[kind.value][:1]
     flag = max(release.screening, key=lambda q: q.urgency.rank if q.urgency else -1)
     ready = present(generate_routine(release, default), release, EXAMPLE_KEYS)
     flagged = request_for(release, {"screening": [flag.id]})
@@ -52,7 +70,7 @@ def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
     return {
         "release": version,
         "language": release.manifest.languages[-1],
-        "since": list(served)[-2] if len(served) > 1 else version,
+        "since": since,
         "ids": {
             **{kind.value: release.entries(kind)[0].id for kind in Kind},
             "equipment": [equipment.id for equipment in release.equipment[:2]],
@@ -63,4 +81,10 @@ def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
         "routine": ready,
         "flagged": present(generate_routine(release, flagged), release, EXAMPLE_KEYS),
         "feedback": present_outcome(outcome, following, release, EXAMPLE_KEYS),
+        "bundle": bundle,
+        "patch": make_patch(
+            bundle_of(store, served[since], list(served[since].manifest.languages)),
+            bundle_of(store, release, list(release.manifest.languages)),
+        )[:4],
+        "diff": diff_of(store, served[since], release),
     }

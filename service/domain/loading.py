@@ -436,7 +436,7 @@ def _removed(obj: Object) -> tuple[Removal, ...]:
             id=removal.ident("id"),
             replaced_by=removal.idents("replaced_by", allow_empty=True),
         )
-        for removal in obj.children("removed", ("kind", "id", "replaced_by"))
+        for removal in obj.children("removed", ("kind", "id", "replaced_by"), allow_empty=True)
     )
     no_repeats(obj.place, "removed", ((removal.kind, removal.id) for removal in removed))
     return removed
