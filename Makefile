@@ -9,7 +9,7 @@ PORT ?= 8000
 export HOST PORT
 
 .PHONY: run test check verify openapi lock audit clean mutation \
-	bench-routines bench bench-rss soak docker docker-smoke run-nginx
+	bench-routines bench bench-boot bench-rss soak docker docker-smoke run-nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/wrk_bench.py
 
 # Worker memory after 100,000 distinct routine requests, against a bare Flask worker.
+# Boot time and worker RSS with one release, the latest (two languages) and all of them.
+bench-boot: $(VENV)/.installed
+	$(BIN)/python bench/boot.py
+
 bench-rss: $(VENV)/.installed
 	$(BIN)/python bench/rss.py
 

@@ -658,6 +658,7 @@ class Case:
     goal: float
     headers: tuple[str, ...] = ()
     script: Path | None = None
+    reference_path: str | None = None  # bare Flask's, when not `path`
 
 
 def header(wrk: str, nginx: str) -> None:
@@ -882,6 +883,14 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
         "service POST /routines",
     )
     routine_path = f"/routines/{json.loads(created.body)['id']}"
+    latest = json.loads(
+        expect(fetch(service.port, "GET", "/content/releases"), 200, "releases").body
+    )
+    bundle_path = f"/content/releases/{latest[0]['version']}/bundle"
+    bundle = expect(
+        fetch(service.port, "GET", bundle_path, {"Accept-Encoding": "gzip"}), 200, "bundle"
+    )
+    raw_bundle = expect(fetch(service.port, "GET", bundle_path), 200, "bundle")
     expect(fetch(service.port, "GET", routine_path), 200, f"service GET {routine_path}")
     for method in ("GET", "POST"):
         expect(fetch(bare.port, method, routine_path), 200, f"bare Flask {method}")
@@ -889,6 +898,11 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
         f"bodies    {HEEL_RAISES} {len(item.body)} B, {FILTERED} {len(page.body)} B, "
         f"routine {len(created.body)} B; bare Flask {len(fetch(bare.port, 'GET', '/').body)} B "
         "on every path (the service's larger list and routine bodies weigh a little against it)"
+    )
+    print(
+        f"bundle    {bundle_path}: {len(raw_bundle.body)} B raw, {len(bundle.body)} B gzip "
+        f"(as sent with Accept-Encoding: gzip; bare Flask answers {len(bundle.body)} constant "
+        "bytes on /bytes/<n> as its reference)"
     )
     print(f"distinct  {checked}")
     print()
@@ -935,16 +949,27 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
         ),
         Case("POST /routines", "/routines", ROUTINES_GOAL, script=post),
         Case("GET /routines/{id}", routine_path, ROUTINES_GOAL),
+        Case(
+            "GET bundle (gzip)",
+            bundle_path,
+            CATALOGUE_GOAL,
+            headers=("Accept-Encoding: gzip",),
+            reference_path=f"/bytes/{len(bundle.body)}",
+        ),
     ]
     started = time.monotonic()
     pairs = []
     for case in cases:
         options = {"headers": case.headers, "script": case.script}
-        mine, ref = bench.compare(
-            [(f"service    {case.label}", service), (f"bare Flask {case.label}", bare)],
-            case.path,
+        runs = bench.interleave(
+            [
+                (f"service    {case.label}", service, case.path),
+                (f"bare Flask {case.label}", bare, case.reference_path or case.path),
+            ],
+            ROUNDS,
             **options,
         )
+        mine, ref = (max(results, key=lambda result: result.rps) for results in runs)
         pairs.append((case, mine, ref))
     distinct = measure_distinct(bench, service, bare, checked)
     (static_result,) = bench.compare([(f"nginx static GET {HEEL_RAISES}", static)], HEEL_RAISES)

@@ -45,19 +45,12 @@ CONTENT_HEADERS = {
 }
 
 
-class ContentHeadersSchema(ma.Schema):
-    """Documents If-None-Match and Accept-Language; the other request headers are none of the
-    schema's business."""
+class LanguageHeadersSchema(ma.Schema):
+    """Documents Accept-Language; the other request headers are none of the schema's business."""
 
     class Meta:
         unknown = ma.EXCLUDE
 
-    if_none_match = ma.fields.String(
-        data_key="If-None-Match",
-        metadata={
-            "description": "ETag(s) the client holds; a match gives 304 Not Modified, no body."
-        },
-    )
     accept_language = ma.fields.String(
         data_key="Accept-Language",
         metadata={
@@ -67,6 +60,17 @@ class ContentHeadersSchema(ma.Schema):
                 "`es`); none matching gives the release's first language. `lang` wins."
             ),
             "example": "es, en;q=0.5",
+        },
+    )
+
+
+class ContentHeadersSchema(LanguageHeadersSchema):
+    """Documents If-None-Match as well, for the answers that can be revalidated."""
+
+    if_none_match = ma.fields.String(
+        data_key="If-None-Match",
+        metadata={
+            "description": "ETag(s) the client holds; a match gives 304 Not Modified, no body."
         },
     )
 

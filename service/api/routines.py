@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from .blueprint import CONTENT_HEADERS, UNKNOWN_VERSION, Blueprint, ContentHeadersSchema
+from .blueprint import CONTENT_HEADERS, UNKNOWN_VERSION, Blueprint, LanguageHeadersSchema
 from .examples import examples
 from .query_schemas import LanguageQuerySchema
 from .routine_answers import current_answers
@@ -114,7 +114,7 @@ class Routines(MethodView):
 
     @blp.arguments(RoutineRequestSchema, as_kwargs=False)
     @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
-    @blp.arguments(ContentHeadersSchema, location="headers", as_kwargs=True)
+    @blp.arguments(LanguageHeadersSchema, location="headers", as_kwargs=True)
     @blp.response(200, RoutineSchema, **_routine("The routine; `Content-Location` is its URL."))
     @blp.problem(404, "Unknown content_version.", UNKNOWN_VERSION)
     @blp.problem(410, GONE, GONE_DETAIL)
@@ -189,7 +189,7 @@ class RoutineFeedback(MethodView):
 
     @blp.arguments(FeedbackSchema, as_kwargs=False)
     @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
-    @blp.arguments(ContentHeadersSchema, location="headers", as_kwargs=True)
+    @blp.arguments(LanguageHeadersSchema, location="headers", as_kwargs=True)
     @blp.response(200, FeedbackAnswerSchema, description="The decision and the next routine.",
                   example=examples()["feedback"])  # fmt: skip
     @blp.problem(404, "Not a routine id of this service.", NO_ROUTINE)
