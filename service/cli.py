@@ -23,6 +23,7 @@ from .domain import (
     IdKeys,
     bundled_releases,
     check_history,
+    check_lock,
     is_version,
     load_release,
     load_releases,
@@ -44,6 +45,12 @@ def check(folders: tuple[Path, ...]) -> None:
             loaded = sorted(map(load_release, folders), key=lambda r: version_key(r.version))
             check_history(loaded)
             releases = {release.version: release for release in loaded}
+            for folder in folders:  # a folder beside a lock is held to it, as start-up would
+                lock = folder.parent / LOCK_FILE
+                if lock.is_file():
+                    published = read_lock(lock.read_bytes())
+                    mine = {v: c for v, c in published.items() if v == folder.name}
+                    check_lock(str(lock), mine, releases)
         else:
             releases = load_releases()
     except ContentError as error:
@@ -95,6 +102,8 @@ ROOT = click.option(
 def new_release(version: str, root: Path | None) -> None:
     """Start release VERSION as a copy of the latest, with a manifest stub to fill in."""
     folder = _root(root)
+    if not folder.is_dir():
+        raise click.ClickException(f"{folder} is not a folder of releases")
     existing = sorted(
         (entry.name for entry in folder.iterdir() if is_version(entry.name)), key=version_key
     )

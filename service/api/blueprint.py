@@ -34,7 +34,8 @@ CONTENT_HEADERS = {
         "description": (
             "Present when some text fields have no translation in Content-Language and are "
             "sent in the release's first language: their paths as `file/id/field`, comma "
-            "separated (for a routine, every such field of the release)."
+            "separated (for a routine or a diff, every such field of the releases read; for a "
+            "bundle of several languages, each prefixed with its language and a colon)."
         ),
         "schema": {"type": "string"},
     },

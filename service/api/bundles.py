@@ -21,6 +21,7 @@ from .representations import (
     JSON,
     Store,
     current_store,
+    fallback_headers,
     release_headers,
     represent,
     send,
@@ -63,6 +64,18 @@ def _languages(store: Store, version: str, lang: str | None) -> tuple[Release, l
     resolved = store.resolve(version, lang)
     release = store.releases[version]
     return release, [resolved.release.language] if lang else list(release.manifest.languages)
+
+
+def _fallbacks(release: Release, languages: list[str]) -> list[tuple[str, str]]:
+    """Language-Fallback of a bundle: its language's fields, or each language's prefixed with
+    the language and a colon (`es:exercises/heel-raises/steps`) when it holds several."""
+    if len(languages) == 1:
+        return fallback_headers(release.in_language(languages[0]).fallbacks)
+    return fallback_headers(
+        f"{language}:{path}"
+        for language in languages
+        for path in release.in_language(language).fallbacks
+    )
 
 
 def _send(
@@ -109,7 +122,9 @@ class ReleaseBundle(MethodView):
         if since is None:
             found = store.once(
                 ("bundle", version, lang),
-                lambda: represent(release, bundle_of(store, release, languages)),
+                lambda: represent(
+                    release, bundle_of(store, release, languages), _fallbacks(release, languages)
+                ),
             )
             return _send(store, release, languages, found, JSON)
         source, source_languages = _languages(store, since, lang)
@@ -117,7 +132,7 @@ class ReleaseBundle(MethodView):
         def patch() -> Any:
             return represent(release, make_patch(
                 bundle_of(store, source, source_languages), bundle_of(store, release, languages)
-            ))  # fmt: skip
+            ), _fallbacks(release, languages))  # fmt: skip
 
         found = store.once(("patch", since, version, lang), patch)
         return _send(store, release, languages, found, PATCH)
@@ -154,8 +169,9 @@ class ReleaseDiff(MethodView):
             f"Releases {version} and {to} are both",
         )
         source, target = source.in_language(language), target.in_language(language)
+        fallbacks = dict.fromkeys([*source.fallbacks, *target.fallbacks])  # both, in order
         found = store.once(("diff", version, to, language), lambda: represent(
-            target, diff_of(store, source, target)
+            target, diff_of(store, source, target), fallback_headers(fallbacks)
         ))  # fmt: skip
         headers = release_headers(store, target, pinned=True)
         return send(found, mimetype=JSON, headers=headers, vary=CONTENT_VARY)

@@ -11,7 +11,13 @@ from .blueprint import Blueprint
 from .content_schemas import ManifestSchema, ReleaseSummarySchema
 from .examples import examples
 from .query_schemas import LanguageQuerySchema
-from .representations import Representation, current_store, represent, respond
+from .representations import (
+    Representation,
+    current_store,
+    fallback_headers,
+    represent,
+    respond,
+)
 
 blp = Blueprint(
     "releases",
@@ -19,6 +25,7 @@ blp = Blueprint(
     url_prefix="/content/releases",
     description="Content releases: immutable, versioned sets of the catalogue's content.",
 )
+MANIFEST_FILES = ("manifest/", "equipment/")  # the fallbacks a manifest's answer can carry
 VERSION_PARAMETER = {
     "in": "path",
     "name": "version",
@@ -122,8 +129,11 @@ class ReleaseByVersion(MethodView):
         store = current_store()
         resolved = store.resolve(version, args.get("lang"))
         release = resolved.release
+        fallbacks = [path for path in release.fallbacks if path.startswith(MANIFEST_FILES)]
         page = store.once(
             ("manifest", *release.edition),
-            lambda: represent(release, manifest(release, store.latest)),
+            lambda: represent(
+                release, manifest(release, store.latest), fallback_headers(fallbacks)
+            ),
         )
         return respond(store, page, resolved)

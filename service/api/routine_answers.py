@@ -133,7 +133,7 @@ class RoutineAnswers:
             return None
         languages = release.manifest.languages
         release = release.in_language(
-            choose_language(languages, None, accept_language, release.version)
+            choose_language(languages, None, accept_language, f"Release {release.version} is")
         )
         try:
             found = self._routine_of(release, request_for(release, fields))
