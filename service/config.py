@@ -15,6 +15,8 @@ foot), published from versioned, immutable content releases.
 * Every content response carries `Content-Version` (the release it was read from) and a strong
   `ETag`; send `If-None-Match` to get `304 Not Modified`.
 * Pin a release with `content_version`; without it you get the latest release.
+* Text comes in the release's languages: `lang`, else `Accept-Language`; `Content-Language`
+  says which. Offline apps take a release's whole `bundle`, then only a JSON Patch `since` it.
 * Every error is an RFC 9457 `application/problem+json` document with a `detail` to read, and
   for invalid input an `errors` list naming each field.
 
