@@ -659,6 +659,7 @@ class Case:
     headers: tuple[str, ...] = ()
     script: Path | None = None
     reference_path: str | None = None  # bare Flask's, when not `path`
+    ratios: list[float] = field(default_factory=list)  # service / bare Flask, run by run
 
 
 def header(wrk: str, nginx: str) -> None:
@@ -970,6 +971,7 @@ def run(work: Path, wrk: str, nginx: str, servers: list[Server]) -> int:
             **options,
         )
         mine, ref = (max(results, key=lambda result: result.rps) for results in runs)
+        case.ratios = [a.rps / b.rps for a, b in zip(*runs, strict=True)]  # round by round
         pairs.append((case, mine, ref))
     distinct = measure_distinct(bench, service, bare, checked)
     (static_result,) = bench.compare([(f"nginx static GET {HEEL_RAISES}", static)], HEEL_RAISES)
@@ -1158,10 +1160,13 @@ def report_table(pairs: list[tuple[Case, Result, Result]], missed: list[str]) ->
     width = max(len(case.label) for case, _, _ in pairs)
     print(
         f"{'endpoint':<{width}} | {'service':>9} {'p50':>7} {'p99':>7} | "
-        f"{'bare Flask':>9} {'p50':>7} {'p99':>7} | ratio  verdict"
+        f"{'bare Flask':>9} {'p50':>7} {'p99':>7} | ratio  by run     verdict"
     )
-    print(f"{'':<{width}} | {'req/s':>9} {'ms':>7} {'ms':>7} | {'req/s':>9} {'ms':>7} {'ms':>7} |")
-    print("-" * (width + 78))
+    print(
+        f"{'':<{width}} | {'req/s':>9} {'ms':>7} {'ms':>7} | {'req/s':>9} {'ms':>7} {'ms':>7} | "
+        "best   min-max"
+    )
+    print("-" * (width + 88))
     for case, mine, ref in pairs:
         ratio = mine.rps / ref.rps
         if ratio < case.goal:
@@ -1175,8 +1180,8 @@ def report_table(pairs: list[tuple[Case, Result, Result]], missed: list[str]) ->
             notes.append(f"CPU to other processes {mine.foreign:.0%} / {ref.foreign:.0%}")
         print(
             f"{case.label:<{width}} | {mine.cells()} | {ref.cells()} | "
-            f"{ratio:5.2f}  {verdict(ratio, case.goal)}"
-            + (f"  [{'; '.join(notes)}]" if notes else "")
+            f"{ratio:5.2f}  {min(case.ratios):.2f}-{max(case.ratios):.2f}  "
+            f"{verdict(ratio, case.goal)}" + (f"  [{'; '.join(notes)}]" if notes else "")
         )
     print()
 
