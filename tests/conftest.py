@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -138,3 +139,65 @@ def english_only(folder: Path) -> Path:
     manifest.pop("languages", None)
     (folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     return folder
+
+
+# A release's files in the order its checksum reads them, as FORMAT.md and the loader's
+# docstring describe it; rules.json is optional.
+CHECKSUM_ORDER = (
+    "manifest.json",
+    "equipment.json",
+    "exercises.json",
+    "stretches.json",
+    "precautions.json",
+    "guidance.json",
+    "screening.json",
+    "rules.json",
+)
+
+
+def release_checksum(folder: Path) -> str:
+    """A release's checksum computed from its files: SHA-256 over each file as name, NUL,
+    bytes, NUL, the release's files first, then each language's translation files."""
+    digest = hashlib.sha256()
+    for name in CHECKSUM_ORDER:
+        if (folder / name).exists():
+            digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    for language in manifest.get("languages", ["en"])[1:]:  # FORMAT.md: absent is English
+        for name in CHECKSUM_ORDER:
+            path = folder / "translations" / language / name
+            if path.exists():
+                named = f"translations/{language}/{name}".encode()
+                digest.update(named + b"\0" + path.read_bytes() + b"\0")
+    return f"sha256:{digest.hexdigest()}"
+
+
+def lang_problem(message: str) -> dict[str, Any]:
+    """The 422 problem of a `lang` the release is not written in (or no language tag)."""
+    return {
+        "type": "about:blank",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": f"Invalid query field 'lang': {message}",
+        "errors": [{"location": "query", "field": "lang", "message": message}],
+    }
+
+
+def recording_app(*, direct: bool, keys: str, **config: Any) -> tuple[Flask, list[bool]]:
+    """An app, with its direct path for new routines on or off, and a record of what that
+    path answered."""
+    from service.routine_path import RoutinePath
+
+    app = create_app({"TESTING": True, "ROUTINE_ID_KEYS": keys, **config})
+    layer = app.extensions["routine_path"]
+    assert isinstance(layer, RoutinePath)
+    answered: list[bool] = []
+    inner = layer.direct
+
+    def record(*args: Any) -> Any:
+        found = inner(*args) if direct else None
+        answered.append(found is not None)
+        return found
+
+    layer.direct = record
+    return app, answered

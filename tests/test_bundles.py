@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from service.domain.patch import make_patch
 
-from .conftest import RELEASES, json_of, raw
+from .conftest import RELEASES, json_of, lang_problem, raw
 
 ETAG = re.compile(r'"[0-9a-f]{32}"')  # strong: no W/ prefix
 PINNED_CACHE = "public, max-age=31536000, immutable"
@@ -195,13 +195,7 @@ def test_patch_since_a_release_without_the_language_is_422(client: FlaskClient) 
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
     message = f"Release 1.1.0 is written in: {', '.join(LANGUAGES['1.1.0'])}."
-    assert json_of(response) == {
-        "type": "about:blank",
-        "title": "Unprocessable Entity",
-        "status": 422,
-        "detail": f"Invalid query field 'lang': {message}",
-        "errors": [{"location": "query", "field": "lang", "message": message}],
-    }
+    assert json_of(response) == lang_problem(message)
 
 
 # ---- make_patch on any JSON documents
@@ -389,13 +383,7 @@ def test_diff_in_a_language_the_releases_do_not_share_is_422(
     assert response.mimetype == PROBLEM
     shared = [name for name in LANGUAGES[target] if name in LANGUAGES[source]]
     message = f"Releases {source} and {target} are both written in: {', '.join(shared)}."
-    assert json_of(response) == {
-        "type": "about:blank",
-        "title": "Unprocessable Entity",
-        "status": 422,
-        "detail": f"Invalid query field 'lang': {message}",
-        "errors": [{"location": "query", "field": "lang", "message": message}],
-    }
+    assert json_of(response) == lang_problem(message)
 
 
 def test_diff_of_a_release_with_itself_in_spanish_is_empty(client: FlaskClient) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from enum import Enum
 
 import pytest
 
 from service.domain import Kind, Release, load_releases
 
-from .conftest import RELEASES, raw
+from .conftest import RELEASES, raw, release_checksum
 
 # Fields that the model adds and that no JSON member holds.
 DERIVED = {"kind"}
@@ -118,28 +117,7 @@ def test_the_checksum_is_sha256_of_each_file_named_in_order(
     """The checksum covers each file as name, NUL, bytes, NUL, in the loader's fixed order
     (the manifest first, then the lists, then rules.json where there is one), then each
     translation file as its path under the release, language by language."""
-    order = [
-        "manifest.json",
-        "equipment.json",
-        "exercises.json",
-        "stretches.json",
-        "precautions.json",
-        "guidance.json",
-        "screening.json",
-        "rules.json",
-    ]
-    digest = hashlib.sha256()
-    for name in order:
-        path = RELEASES / version / name
-        if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for language in releases[version].manifest.languages[1:]:
-        for name in order:
-            path = RELEASES / version / "translations" / language / name
-            if path.exists():
-                named = f"translations/{language}/{name}".encode()
-                digest.update(named + b"\0" + path.read_bytes() + b"\0")
-    assert releases[version].checksum == f"sha256:{digest.hexdigest()}"
+    assert releases[version].checksum == release_checksum(RELEASES / version)
 
 
 def test_a_release_finds_each_entry_by_kind_and_id_only(releases: dict[str, Release]) -> None:

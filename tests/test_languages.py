@@ -15,9 +15,8 @@ from werkzeug.test import TestResponse
 
 from service.app import create_app
 from service.domain import IdKeys
-from service.routine_path import RoutinePath
 
-from .conftest import LATEST, RELEASES, json_of, raw
+from .conftest import LATEST, RELEASES, json_of, lang_problem, raw, recording_app
 
 KEYS = f"k1:{IdKeys.new_key()}"
 MANIFEST = raw("manifest.json", LATEST)
@@ -148,16 +147,6 @@ def items(routine: dict[str, Any]) -> list[dict[str, Any]]:
     return [item for section in routine["sections"] for item in section["items"]]
 
 
-def problem_body(message: str) -> dict[str, Any]:
-    return {
-        "type": "about:blank",
-        "title": "Unprocessable Entity",
-        "status": 422,
-        "detail": f"Invalid query field 'lang': {message}",
-        "errors": [{"location": "query", "field": "lang", "message": message}],
-    }
-
-
 def same_answer(first: TestResponse, second: TestResponse) -> None:
     """Status, bytes and every header but the request id are the same."""
     assert first.status_code == second.status_code
@@ -246,7 +235,7 @@ def test_a_lang_the_release_is_not_written_in_is_422(
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
     assert "Content-Language" not in response.headers
-    assert json_of(response) == problem_body(
+    assert json_of(response) == lang_problem(
         f"Release {version} is written in: {', '.join(languages)}."
     )
 
@@ -257,7 +246,7 @@ def test_a_lang_that_is_no_language_tag_is_422(client: FlaskClient, lang: str) -
     response = client.get(f"/exercises/{EXERCISE}", query_string={"lang": lang})
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
-    assert json_of(response) == problem_body("Not a language tag such as 'es'.")
+    assert json_of(response) == lang_problem("Not a language tag such as 'es'.")
 
 
 # ---- Content-Language and Vary on every content answer
@@ -342,7 +331,7 @@ def test_a_diff_is_read_in_a_language_both_releases_share(client: FlaskClient) -
     assert json_of(response)["language"] == ENGLISH
     refused = client.get(f"{url}?lang={SPANISH}")
     assert refused.status_code == 422
-    assert json_of(refused) == problem_body(
+    assert json_of(refused) == lang_problem(
         f"Releases {PREVIOUS} and {LATEST} are both written in: {ENGLISH}."
     )
 
@@ -420,20 +409,7 @@ def test_a_new_routine_in_each_language_is_stored_apart(fresh: Flask) -> None:
 
 
 def _app(*, direct: bool) -> tuple[Flask, list[bool]]:
-    """An app, with its direct path on or off, and a record of what the direct path answered."""
-    app = create_app({"TESTING": True, "ROUTINE_ID_KEYS": KEYS})
-    layer = app.extensions["routine_path"]
-    assert isinstance(layer, RoutinePath)
-    answered: list[bool] = []
-    inner = layer.direct
-
-    def record(*args: Any) -> Any:
-        found = inner(*args) if direct else None
-        answered.append(found is not None)
-        return found
-
-    layer.direct = record
-    return app, answered
+    return recording_app(direct=direct, keys=KEYS)
 
 
 @pytest.mark.parametrize("encoding", ["", "br"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -18,21 +17,9 @@ from service import cli
 from service.cli import content
 from service.domain import ContentError, load_releases
 
-from .conftest import LATEST, RELEASES, english_only
+from .conftest import LATEST, RELEASES, english_only, release_checksum
 
 LOCK = "releases.lock"
-# A release's files in the order its checksum reads them, as the loader documents the checksum
-# (and test_domain_mutants_loading pins it); rules.json is optional.
-ORDER = (
-    "manifest.json",
-    "equipment.json",
-    "exercises.json",
-    "stretches.json",
-    "precautions.json",
-    "guidance.json",
-    "screening.json",
-    "rules.json",
-)
 
 
 def by_version(names: list[str]) -> list[str]:
@@ -45,20 +32,7 @@ def folders(root: Path) -> list[str]:
 
 
 def checksum(folder: Path) -> str:
-    """A release's checksum computed from its files: SHA-256 over each file as name, NUL,
-    bytes, NUL, the release's files first, then each language's translation files."""
-    digest = hashlib.sha256()
-    for name in ORDER:
-        if (folder / name).exists():
-            digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
-    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    for language in manifest.get("languages", ["en"])[1:]:
-        for name in ORDER:
-            path = folder / "translations" / language / name
-            if path.exists():
-                named = f"translations/{language}/{name}".encode()
-                digest.update(named + b"\0" + path.read_bytes() + b"\0")
-    return f"sha256:{digest.hexdigest()}"
+    return release_checksum(folder)
 
 
 def read_json(path: Path) -> Any:

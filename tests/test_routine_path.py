@@ -9,12 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from service.app import create_app
 from service.domain import IdKeys
 from service.fastpath import BODY_KEY
-from service.routine_path import RoutinePath
 
-from .conftest import LATEST, json_of, raw
+from .conftest import LATEST, json_of, raw, recording_app
 
 KEYS = f"k1:{IdKeys.new_key()}"
 STRETCHES = [s["id"] for s in raw("stretches.json", LATEST)]
@@ -22,20 +20,7 @@ QUESTION = raw("screening.json", LATEST)[0]["id"]
 
 
 def _app(*, direct: bool, **config: Any) -> tuple[Flask, list[bool]]:
-    """An app, with its direct path on or off, and a record of what the direct path answered."""
-    app = create_app({"TESTING": True, "ROUTINE_ID_KEYS": KEYS, **config})
-    layer = app.extensions["routine_path"]
-    assert isinstance(layer, RoutinePath)
-    answered: list[bool] = []
-    inner = layer.direct
-
-    def record(*args: Any) -> Any:
-        found = inner(*args) if direct else None
-        answered.append(found is not None)
-        return found
-
-    layer.direct = record
-    return app, answered
+    return recording_app(direct=direct, keys=KEYS, **config)
 
 
 @pytest.fixture(scope="module")
