@@ -7,6 +7,8 @@ the field a release cannot satisfy. routine_path.py answers new POSTs through `d
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
@@ -31,10 +33,12 @@ from ..domain import (
     read_legacy_id,
     request_for,
 )
+from .calendar import programme_calendar
 from .languages import choose_language
 from .problems import fail, problem_for
 from .query_schemas import NO_EQUIPMENT
 from .representations import (
+    CONTENT_VARY,
     Representation,
     Resolved,
     Store,
@@ -44,11 +48,13 @@ from .representations import (
     release_headers,
     represent,
     respond,
+    send,
 )
 from .routine_json import present, present_outcome, present_programme, routine_url
 from .routine_requests import RoutineRequestSchema
 
 BODY = RoutineRequestSchema()
+CALENDAR = "text/calendar"
 # The body, its Accept-Encoding and Accept-Language and the app's config, to the headers and
 # bytes of a 200 or None.
 DirectAnswer = Callable[
@@ -92,6 +98,33 @@ class RoutineAnswers:
             return present_programme(routine_id, weeks, release, self.keys)
 
         return self._respond(resolved, "path", lambda: self._stored(release, ("p", request), make))
+
+    def calendar(self, routine_id: str, args: dict[str, Any], base_url: str) -> Response:
+        """GET /routines/{id}/programme.ics: the programme's sessions as an iCalendar file.
+
+        With `start` the file never changes (the id names its release); without it the
+        programme starts next Monday, so it is not stored or cached as immutable.
+        """
+        resolved, request = self.decode(routine_id, args.get("lang"))
+        release = resolved.release
+        if generate_routine(release, request).status is not Status.READY:
+            fail(409, "This routine is see-a-professional: there is no programme to schedule.")
+        start = args.get("start") or next_monday(today())
+        key = ("ics", request, start, args["time"], base_url)
+
+        def make() -> Representation:
+            weeks = present_programme(routine_id, programme(release, request), release, self.keys)
+            body = programme_calendar(weeks["weeks"], start=start, time=args["time"],
+                                      language=release.language, base_url=base_url)  # fmt: skip
+            return Representation(body, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+                                  per_request=True)  # fmt: skip
+
+        found = self.store.routine(release, key, make)
+        headers = release_headers(self.store, release, pinned="start" in args)
+        if "start" not in args:  # next Monday moves: revalidate, and never store the answer
+            headers = [(n, "private, no-cache" if n == "Cache-Control" else v) for n, v in headers]
+        headers.append(("Content-Disposition", 'attachment; filename="programme.ics"'))
+        return send(found, mimetype=CALENDAR, headers=headers, vary=CONTENT_VARY)
 
     def feedback(self, routine_id: str, args: dict[str, Any], lang: str | None) -> Response:
         """POST /routines/{id}/feedback: the decision on a session, and the next routine."""
@@ -244,3 +277,13 @@ def given(args: dict[str, Any]) -> dict[str, Any]:
 def invalid(error: RoutineError, location: str) -> Exception:
     """The 422 of a request a release cannot satisfy, naming its fields."""
     return problem_for(422, [(location, name, error.message) for name in error.fields])
+
+
+def today() -> dt.date:
+    """The service's date (UTC): what "next Monday" counts from."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def next_monday(day: dt.date) -> dt.date:
+    """The first Monday after `day` (a week later when `day` is a Monday)."""
+    return day + dt.timedelta(days=7 - day.weekday())

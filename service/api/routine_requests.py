@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from marshmallow import fields, validate
@@ -176,3 +177,26 @@ class FeedbackSchema(StrictSchema):
             "Red-flag answers, as in POST /routines: any yes answers `see-a-professional`.",
         ),
     )
+
+
+class CalendarQuerySchema(StrictSchema):
+    """The query of GET /routines/{id}/programme.ics."""
+
+    start = fields.Date(
+        validate=validate.Range(min=dt.date(2000, 1, 1), max=dt.date(2999, 12, 31)),
+        metadata=_d(
+            "The day of the first session, YYYY-MM-DD; week N starts N-1 weeks later. Given, "
+            "the file never changes (cached as immutable). Absent: the next Monday (UTC), and "
+            "the answer is `private, no-cache`.",
+            example="2026-12-07",
+        ),
+    )
+    time = fields.Time(
+        load_default=dt.time(18, 0),
+        metadata=_d(
+            "The sessions' local time of day, HH:MM, with no time zone (floating: the phone's "
+            "own). Default 18:00.",
+            example="07:30",
+        ),
+    )
+    lang = language()

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
-from .blueprint import CONTENT_HEADERS, UNKNOWN_VERSION, Blueprint, LanguageHeadersSchema
+from .blueprint import (
+    CONTENT_HEADERS,
+    UNKNOWN_VERSION,
+    Blueprint,
+    ContentHeadersSchema,
+    LanguageHeadersSchema,
+)
 from .examples import examples
 from .query_schemas import LanguageQuerySchema
 from .routine_answers import current_answers
-from .routine_requests import FeedbackSchema, RoutineQuerySchema, RoutineRequestSchema
+from .routine_requests import (
+    CalendarQuerySchema,
+    FeedbackSchema,
+    RoutineQuerySchema,
+    RoutineRequestSchema,
+)
 from .routine_schemas import FeedbackAnswerSchema, ProgrammeSchema, RoutineSchema
 
 DESCRIPTION = """\
@@ -73,6 +85,19 @@ UNSUPPORTED = "The request body must be JSON, sent with Content-Type: applicatio
 NOT_READY = "This routine is see-a-professional: there is no session to report on."
 GONE_DETAIL = "Content release 0.0.0 makes no routines."
 NO_ROUTINE = "No routine has this id."
+NO_PROGRAMME = "This routine is see-a-professional: there is no programme to schedule."
+CALENDAR = "text/calendar"
+CALENDAR_HEADERS = CONTENT_HEADERS | {
+    "Content-Disposition": {
+        "description": "`attachment`, named programme.ics.",
+        "schema": {"type": "string"},
+    }
+}
+CALENDAR_EXAMPLE = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nBEGIN:VEVENT\r\nUID:...@metatarsalgia-service"
+    "\r\nDTSTART:20261207T180000\r\nDURATION:PT12M\r\nRRULE:FREQ=WEEKLY;COUNT=3;BYDAY=MO,WE,FR"
+    "\r\n...\r\nEND:VEVENT\r\n...\r\nEND:VCALENDAR\r\n"
+)
 ROUTINE_EXAMPLES = {
     "ready": {"summary": "A ready routine (every default)", "value": examples()["routine"]},
     "see-a-professional": {
@@ -181,6 +206,32 @@ class RoutineProgramme(MethodView):
         when the routine is `see-a-professional`. The example shows only the first week.
         """
         return current_answers().programme(routine_id, lang)
+
+
+@blp.route("/<routine_id>/programme.ics", parameters=[ID_PARAMETER])
+class RoutineCalendar(MethodView):
+    """The programme's sessions as a calendar a phone can import."""
+
+    @blp.arguments(CalendarQuerySchema, location="query", as_kwargs=False)
+    @blp.arguments(ContentHeadersSchema, location="headers", as_kwargs=True)
+    @blp.response(
+        200, description="The programme as iCalendar (RFC 5545).", headers=CALENDAR_HEADERS
+    )
+    @blp.problem(404, "Not a routine id of this service.", NO_ROUTINE)
+    @blp.problem(409, "The routine is not ready: no programme to schedule.", NO_PROGRAMME)
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.doc(operationId="getProgrammeCalendar", responses={200: {"content": {CALENDAR: {
+        "schema": {"type": "string"}, "example": CALENDAR_EXAMPLE}}}})  # fmt: skip
+    def get(self, args: dict[str, Any], routine_id: str, **_: Any) -> Any:
+        """Get a routine's programme as a calendar
+
+        One event series per programme week: the week's first session on `start` plus N-1
+        weeks at `time` (floating, no time zone), repeated by an RRULE on `days_per_week`
+        days spread over the week, each lasting the week's estimated minutes. Each
+        description lists the week's items and doses and links to the week's routine; each
+        event's UID is stable, so importing again updates rather than duplicates.
+        """
+        return current_answers().calendar(routine_id, args, request.host_url.rstrip("/"))
 
 
 @blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])
