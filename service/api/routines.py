@@ -11,7 +11,6 @@ from .blueprint import (
     CONTENT_HEADERS,
     UNKNOWN_VERSION,
     Blueprint,
-    ContentHeadersSchema,
     LanguageHeadersSchema,
 )
 from .examples import examples
@@ -213,7 +212,7 @@ class RoutineCalendar(MethodView):
     """The programme's sessions as a calendar a phone can import."""
 
     @blp.arguments(CalendarQuerySchema, location="query", as_kwargs=False)
-    @blp.arguments(ContentHeadersSchema, location="headers", as_kwargs=True)
+    @blp.conditional()
     @blp.response(
         200, description="The programme as iCalendar (RFC 5545).", headers=CALENDAR_HEADERS
     )
