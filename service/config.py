@@ -49,6 +49,9 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "CORS_ORIGINS": [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
         # Responses at least this many bytes are compressed (br or gzip) when the client accepts.
         "COMPRESS_MIN_SIZE": _integer(env, "COMPRESS_MIN_SIZE", 1024),
+        # The Chromium that prints handouts to PDF (Debian's package; `make run` installs it).
+        # Missing: /routines/{id}/handout.pdf answers 503, the HTML handout still works.
+        "PDF_BROWSER": env.get("PDF_BROWSER", "/usr/bin/chromium"),
         "API_TITLE": "Metatarsalgia exercise service",
         "API_VERSION": __version__,
         "API_SPEC_OPTIONS": _spec_options(),

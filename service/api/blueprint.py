@@ -152,13 +152,18 @@ class Blueprint(SmorestBlueprint):  # type: ignore[misc]
         links: dict[str, tuple[str, dict[str, str]]] | None = None,
         not_found: str | None = "Unknown content_version.",
         not_found_detail: str = UNKNOWN_VERSION,
+        content_type: str | None = None,
     ) -> Any:
         """Documents a content answer: its 200 and example, If-None-Match and 304, and a 404.
 
         `links` names OpenAPI links from the 200: name to (operationId, parameters).
+        `content_type` documents a 200 of that media type (a string) instead of JSON.
         """
 
         def decorate(func: Any) -> Any:
+            if content_type is not None:
+                func = self.doc(responses={200: {"content": {content_type: {
+                    "schema": {"type": "string"}, "example": example}}}})(func)  # fmt: skip
             if links:
                 func = self.doc(responses={200: {"links": {
                     name: {"operationId": operation, "parameters": parameters}
@@ -172,7 +177,7 @@ class Blueprint(SmorestBlueprint):  # type: ignore[misc]
                 schema,
                 description=description,
                 headers=CONTENT_HEADERS if headers is None else headers,
-                example=example,
+                example=None if content_type else example,
                 examples=examples,
             )(func)
 

@@ -7,8 +7,8 @@ the week. Its description lists the week's items and doses. The UID of each even
 the week's routine id, so the same programme gives the same UIDs and a phone updates rather
 than duplicates the events on a second import.
 
-The few words that are not content (the doses' units, "week") are interface labels, kept here
-per language, with English for a language they lack.
+The few words that are not content (the doses' units, "week") are interface labels, from
+wording.py.
 """
 
 from __future__ import annotations
@@ -18,27 +18,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .wording import dose_text
+from .wording import labels as words_of
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 LINE_OCTETS = 75  # RFC 5545 3.1: content lines are folded after 75 octets
 PRODUCT = "-//metatarsalgia-service//programme//EN"
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Foot exercises",
-        "week": "week",
-        "hold": "hold",
-        "each side": "each side",
-        "min": "min",
-        "details": "Full instructions",
-    },
-    "es": {
-        "title": "Ejercicios para el pie",
-        "week": "semana",
-        "hold": "mantener",
-        "each side": "cada lado",
-        "min": "min",
-        "details": "Instrucciones completas",
-    },
-}
 
 
 def session_days(start: dt.date, days_per_week: int) -> list[str]:
@@ -56,7 +41,7 @@ def programme_calendar(
     base_url: str,
 ) -> bytes:
     """The iCalendar bytes of a programme's weeks (routine JSON, as /programme gives them)."""
-    labels = LABELS.get(language, LABELS["en"])
+    labels = words_of(language)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -89,27 +74,13 @@ def _description(
     week: Mapping[str, Any], labels: Mapping[str, str], language: str, base_url: str
 ) -> str:
     found = [
-        f"- {item['name']}: {_dose(item, labels)}"
+        f"- {item['name']}: {dose_text(item, labels)}"
         for section in week["sections"]
         for item in section["items"]
     ]
     link = f"{base_url}/routines/{week['id']}?lang={language}"
     found += [week["safety_notice"]["summary"], f"{labels['details']}: {link}"]
     return "\n".join(found)
-
-
-def _dose(item: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-    """A dose in figures: `3 x 10`, `2 x 5 (hold 10 s)`, `2 x 30 s`, `12 min`, each side."""
-    if item.get("minutes") is not None and item.get("dosage") is None:
-        return f"{item['minutes']} {labels['min']}"
-    dose = item["dosage"]
-    if dose["reps"] is not None:
-        text = f"{dose['sets']} x {dose['reps']}"
-        if dose["hold_seconds"]:
-            text += f" ({labels['hold']} {dose['hold_seconds']} s)"
-    else:
-        text = f"{dose['sets']} x {dose['duration_seconds']} s"
-    return text + (f", {labels['each side']}" if dose["per_side"] else "")
 
 
 def _uid(routine_id: str) -> str:

@@ -12,8 +12,15 @@ from ..domain import Filters, Kind, Release
 from .blueprint import CONTENT_HEADERS, Blueprint
 from .content_schemas import GuidanceSchema, ItemSchema, PrecautionSchema, ScreeningQuestionSchema
 from .examples import examples
+from .illustrations import SVG, illustration_response
 from .problems import problem_for
-from .query_schemas import NO_EQUIPMENT, ItemQuerySchema, PageQuerySchema, ReleaseQuerySchema
+from .query_schemas import (
+    NO_EQUIPMENT,
+    ItemQuerySchema,
+    PageQuerySchema,
+    ReleaseQuerySchema,
+    VersionQuerySchema,
+)
 from .representations import current_store, respond
 
 SCHEMAS: dict[Kind, ma.Schema] = {
@@ -95,6 +102,25 @@ def _id_name(kind: Kind) -> str:
     return f"{kind.singular.replace(' ', '_')}_id"
 
 
+def _drawing(kind: Kind) -> dict[str, Any]:
+    """What an illustration operation documents: its SVG 200, and its 404."""
+    return {
+        "description": f"The {kind.singular}'s line drawing, SVG; its text alternative is the "
+        "entry's `illustration.alt`.",
+        "content_type": SVG,
+        "example": examples().get("illustration"),
+        "headers": {
+            name: value
+            for name, value in CONTENT_HEADERS.items()
+            if name not in ("Content-Language", "Language-Fallback")
+        },
+        "not_found": f"No such {kind.singular}, unknown content_version, or a release without "
+        "illustrations.",
+        "not_found_detail": "Content release 0.0.0 has no illustrations; they start with a later "
+        "release (see /content/releases).",
+    }
+
+
 def _listed(kind: Kind, get_operation: str) -> dict[str, Any]:
     """What every list operation documents: its 200, example, paging header and link."""
     return {
@@ -160,6 +186,22 @@ class ExerciseById(MethodView):
         return get_entry(Kind.EXERCISE, args, exercise_id)
 
 
+@exercises.route("/<exercise_id>/illustration.svg", parameters=[_id_parameter(Kind.EXERCISE)])
+class ExerciseIllustration(MethodView):
+    """One exercise's drawing."""
+
+    @exercises.arguments(VersionQuerySchema, location="query", as_kwargs=False)
+    @exercises.content(None, **_drawing(Kind.EXERCISE))
+    @exercises.doc(operationId="getExerciseIllustration")
+    def get(self, args: dict[str, Any], exercise_id: str, **_: Any) -> Any:
+        """Get an exercise's illustration
+
+        A line drawing of the position and the movement (SVG, no script, no text, no external
+        reference). Immutable when `content_version` is given, as the entry's link does.
+        """
+        return illustration_response(Kind.EXERCISE, args, exercise_id)
+
+
 @stretches.route("")
 class Stretches(MethodView):
     """The stretches, a page at a time."""
@@ -190,6 +232,22 @@ class StretchById(MethodView):
         The full stretch, by its stable id.
         """
         return get_entry(Kind.STRETCH, args, stretch_id)
+
+
+@stretches.route("/<stretch_id>/illustration.svg", parameters=[_id_parameter(Kind.STRETCH)])
+class StretchIllustration(MethodView):
+    """One stretch's drawing."""
+
+    @stretches.arguments(VersionQuerySchema, location="query", as_kwargs=False)
+    @stretches.content(None, **_drawing(Kind.STRETCH))
+    @stretches.doc(operationId="getStretchIllustration")
+    def get(self, args: dict[str, Any], stretch_id: str, **_: Any) -> Any:
+        """Get a stretch's illustration
+
+        A line drawing of the position and the movement (SVG, no script, no text, no external
+        reference). Immutable when `content_version` is given, as the entry's link does.
+        """
+        return illustration_response(Kind.STRETCH, args, stretch_id)
 
 
 @precautions.route("")

@@ -128,7 +128,7 @@ class VariationSchema(OmitNullSchema):
 class ItemSchema(OmitNullSchema):
     """An exercise or a stretch, with everything needed to do it safely."""
 
-    OMIT_NULL = ("similar",)
+    OMIT_NULL = ("similar", "illustration")
 
     id = fields.String(required=True, metadata=_d("Stable identifier."))
     kind = fields.Method(
@@ -188,8 +188,41 @@ class ItemSchema(OmitNullSchema):
         )
     )
 
+    illustration = fields.Method(
+        "_illustration",
+        metadata=_d(
+            "A line drawing of the position and the movement, with its text alternative. Absent "
+            "in releases without illustrations.",
+            type="object",
+            required=["href", "type", "alt"],
+            properties={
+                "href": {
+                    "type": "string",
+                    "format": "uri-reference",
+                    "description": "The SVG drawing, pinned to this entry's content release.",
+                },
+                "type": {"type": "string", "description": "Its media type: image/svg+xml."},
+                "alt": {
+                    "type": "string",
+                    "description": "The drawing in words, in the entry's language.",
+                },
+            },
+        ),
+    )
+
     def _kind(self, item: Item) -> str:
         return item.kind.singular
+
+    def _illustration(self, item: Item) -> dict[str, str] | None:
+        drawing = item.illustration
+        if drawing is None:
+            return None
+        return {
+            "href": f"/{item.kind.value}/{item.id}/illustration.svg"
+            f"?content_version={drawing.version}",
+            "type": "image/svg+xml",
+            "alt": drawing.alt,
+        }
 
 
 class PrecautionSchema(ma.Schema):

@@ -87,4 +87,5 @@ def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
             bundle_of(store, release, list(release.manifest.languages)),
         )[:4],
         "diff": diff_of(store, served[since], release),
+        "illustration": release.illustrations.get(release.exercises[0].id, b"").decode() or None,
     }

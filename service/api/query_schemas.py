@@ -16,6 +16,10 @@ class ReleaseQuerySchema(StrictSchema):
     lang = language()
 
 
+class VersionQuerySchema(StrictSchema):
+    content_version = content_version()
+
+
 class LanguageQuerySchema(StrictSchema):
     lang = language()
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, NoReturn
 
 import marshmallow as ma
@@ -34,7 +35,9 @@ from ..domain import (
     request_for,
 )
 from .calendar import programme_calendar
+from .handout import handout_html
 from .languages import choose_language
+from .pdf import PdfUnavailable, render_pdf
 from .problems import fail, problem_for
 from .query_schemas import NO_EQUIPMENT
 from .representations import (
@@ -55,6 +58,8 @@ from .routine_requests import RoutineRequestSchema
 
 BODY = RoutineRequestSchema()
 CALENDAR = "text/calendar"
+HTML = "text/html"
+PDF = "application/pdf"
 # The body, its Accept-Encoding and Accept-Language and the app's config, to the headers and
 # bytes of a 200 or None.
 DirectAnswer = Callable[
@@ -105,10 +110,8 @@ class RoutineAnswers:
         With `start` the file never changes (the id names its release); without it the
         programme starts next Monday, so it is not stored or cached as immutable.
         """
-        resolved, request = self.decode(routine_id, args.get("lang"))
+        resolved, request = self.ready(routine_id, args.get("lang"), "no programme to schedule")
         release = resolved.release
-        if generate_routine(release, request).status is not Status.READY:
-            fail(409, "This routine is see-a-professional: there is no programme to schedule.")
         start = args.get("start") or next_monday(today())
         key = ("ics", request, start, args["time"], base_url)
 
@@ -126,12 +129,67 @@ class RoutineAnswers:
         headers.append(("Content-Disposition", 'attachment; filename="programme.ics"'))
         return send(found, mimetype=CALENDAR, headers=headers, vary=CONTENT_VARY)
 
+    def handout(self, routine_id: str, lang: str | None, base_url: str) -> Response:
+        """GET /routines/{id}/handout: the programme's printable page."""
+        resolved, request = self.ready(routine_id, lang, "no programme to print")
+        found = self._handout(resolved.release, routine_id, request, base_url)
+        return send(found, mimetype=HTML, headers=self._handout_headers(resolved),
+                    vary=CONTENT_VARY)  # fmt: skip
+
+    def handout_pdf(self, routine_id: str, args: dict[str, Any], base_url: str) -> Response:
+        """GET /routines/{id}/handout.pdf: the same page printed by Chromium; 503 without it."""
+        resolved, request = self.ready(routine_id, args.get("lang"), "no programme to print")
+        release = resolved.release
+        page = self._handout(release, routine_id, request, base_url)
+        path = f"/routines/{routine_id}/handout"
+        browser = current_app.config["PDF_BROWSER"]
+        assets = static_files(current_app.static_folder)
+
+        def make() -> Representation:
+            try:
+                body = render_pdf(page.body.decode(), path, assets, paper=args["paper"],
+                                  browser=browser)  # fmt: skip
+            except PdfUnavailable as error:
+                current_app.logger.warning("handout PDF unavailable: %s", error)
+                fail(503, "This server cannot print PDFs now (no PDF engine). The HTML handout "
+                     f"prints the same page: {path}.")  # fmt: skip
+            digest = hashlib.blake2b(page.etag.encode() + args["paper"].encode(), digest_size=16)
+            return Representation(body, f'"{digest.hexdigest()}"', per_request=True)
+
+        found = self.store.routine(release, ("pdf", request, args["paper"], base_url), make)
+        headers = self._handout_headers(resolved)
+        headers.append(("Content-Disposition", 'inline; filename="handout.pdf"'))
+        return send(found, mimetype=PDF, headers=headers, vary=CONTENT_VARY)
+
+    def _handout(
+        self, release: Release, routine_id: str, request: RoutineRequest, base_url: str
+    ) -> Representation:
+        def make() -> Representation:
+            routine = present(generate_routine(release, request), release, self.keys)
+            weeks = present_programme(routine_id, programme(release, request), release, self.keys)
+            drawings = {
+                item.id: (release.illustrations[item.id], item.illustration.alt)
+                for item in (*release.exercises, *release.stretches)
+                if item.illustration is not None and item.id in release.illustrations
+            }
+            link = f"{base_url}/routines/{routine_id}/handout?lang={release.language}"
+            body = handout_html(routine, weeks["weeks"], drawings=drawings,
+                                language=release.language, link=link).encode()  # fmt: skip
+            return Representation(body, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+                                  per_request=True)  # fmt: skip
+
+        return self.store.routine(release, ("handout", request, base_url), make)
+
+    def _handout_headers(self, resolved: Resolved) -> list[tuple[str, str]]:
+        return [
+            *release_headers(self.store, resolved.release, pinned=resolved.pinned),
+            *fallback_headers(resolved.release.fallbacks),
+        ]
+
     def feedback(self, routine_id: str, args: dict[str, Any], lang: str | None) -> Response:
         """POST /routines/{id}/feedback: the decision on a session, and the next routine."""
-        resolved, request = self.decode(routine_id, lang)
+        resolved, request = self.ready(routine_id, lang, "no session to report on")
         release = resolved.release
-        if generate_routine(release, request).status is not Status.READY:
-            fail(409, "This routine is see-a-professional: there is no session to report on.")
         answers = args.pop("screening", {})
         feedback = Feedback(
             **args,
@@ -203,6 +261,16 @@ class RoutineAnswers:
         if resolved.release.rules is None:
             self.gone(resolved.release, asdict(request))
         return resolved, request  # resolved by the id's version: pinned
+
+    def ready(
+        self, routine_id: str, lang: str | None, missing: str
+    ) -> tuple[Resolved, RoutineRequest]:
+        """As `decode`, and 409 (saying what is `missing`) when the routine is
+        see-a-professional."""
+        resolved, request = self.decode(routine_id, lang)
+        if generate_routine(resolved.release, request).status is not Status.READY:
+            fail(409, f"This routine is see-a-professional: there is {missing}.")
+        return resolved, request
 
     def gone(self, release: Release, fields: Mapping[str, Any]) -> NoReturn:
         """410: the release makes no routines; `replaced_by` the same request on the latest."""
@@ -277,6 +345,21 @@ def given(args: dict[str, Any]) -> dict[str, Any]:
 def invalid(error: RoutineError, location: str) -> Exception:
     """The 422 of a request a release cannot satisfy, naming its fields."""
     return problem_for(422, [(location, name, error.message) for name in error.fields])
+
+
+def static_files(folder: str | None) -> Callable[[str], bytes | None]:
+    """A reader of the app's /static/ files by URL path, None for any other path."""
+
+    def read(path: str) -> bytes | None:
+        name = path.removeprefix("/static/")
+        if folder is None or name == path or "/" in name or name.startswith("."):
+            return None
+        try:
+            return (Path(folder) / name).read_bytes()
+        except OSError:
+            return None
+
+    return read
 
 
 def today() -> dt.date:

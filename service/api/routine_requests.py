@@ -200,3 +200,19 @@ class CalendarQuerySchema(StrictSchema):
         ),
     )
     lang = language()
+
+
+class HandoutQuerySchema(StrictSchema):
+    """The query of GET /routines/{id}/handout and handout.pdf."""
+
+    lang = language()
+
+
+class HandoutPdfQuerySchema(HandoutQuerySchema):
+    """The query of GET /routines/{id}/handout.pdf."""
+
+    paper = fields.String(
+        load_default="a4",
+        validate=validate.OneOf(["a4", "letter"]),
+        metadata=_d("The paper size: `a4` (default) or `letter`.", example="letter"),
+    )

@@ -19,6 +19,8 @@ from .routine_answers import current_answers
 from .routine_requests import (
     CalendarQuerySchema,
     FeedbackSchema,
+    HandoutPdfQuerySchema,
+    HandoutQuerySchema,
     RoutineQuerySchema,
     RoutineRequestSchema,
 )
@@ -96,6 +98,21 @@ CALENDAR_EXAMPLE = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nBEGIN:VEVENT\r\nUID:...@metatarsalgia-service"
     "\r\nDTSTART:20261207T180000\r\nDURATION:PT12M\r\nRRULE:FREQ=WEEKLY;COUNT=3;BYDAY=MO,WE,FR"
     "\r\n...\r\nEND:VEVENT\r\n...\r\nEND:VCALENDAR\r\n"
+)
+NOT_PRINTABLE = "This routine is see-a-professional: there is no programme to print."
+HANDOUT_EXAMPLE = (
+    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n...'
+    '<h1>Foot exercises</h1>...<table class="grid">...</table>...</html>\n'
+)
+PDF_HEADERS = CONTENT_HEADERS | {
+    "Content-Disposition": {
+        "description": "`inline`, named handout.pdf.",
+        "schema": {"type": "string"},
+    }
+}
+NO_PDF = (
+    "This server cannot print PDFs now (no PDF engine). The HTML handout prints the same page: "
+    "/routines/{id}/handout."
 )
 ROUTINE_EXAMPLES = {
     "ready": {"summary": "A ready routine (every default)", "value": examples()["routine"]},
@@ -231,6 +248,55 @@ class RoutineCalendar(MethodView):
         event's UID is stable, so importing again updates rather than duplicates.
         """
         return current_answers().calendar(routine_id, args, request.host_url.rstrip("/"))
+
+
+@blp.route("/<routine_id>/handout", parameters=[ID_PARAMETER])
+class RoutineHandout(MethodView):
+    """The programme as a sheet to print and hand to a patient."""
+
+    @blp.arguments(HandoutQuerySchema, location="query", as_kwargs=False)
+    @blp.conditional()
+    @blp.response(200, description="The handout, an HTML page with print CSS (A4 and Letter).",
+                  headers=CONTENT_HEADERS)  # fmt: skip
+    @blp.problem(404, "Not a routine id of this service.", NO_ROUTINE)
+    @blp.problem(409, "The routine is not ready: no programme to print.", NOT_PRINTABLE)
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.doc(operationId="getHandout", responses={200: {"content": {"text/html": {
+        "schema": {"type": "string"}, "example": HANDOUT_EXAMPLE}}}})  # fmt: skip
+    def get(self, args: dict[str, Any], routine_id: str, **_: Any) -> Any:
+        """Get a routine's printable handout
+
+        One page to print (A4 or Letter): the routine id as text and as a QR code that opens
+        this page again; the safety notice and precautions; each item with its drawing, steps,
+        this week's dose and cautions; a grid to tick each session of every week, with the
+        week's doses; and a chart of each item's dose by week. Follows `lang` and
+        `Accept-Language`. Nothing is loaded from elsewhere.
+        """
+        return current_answers().handout(routine_id, args.get("lang"), request.host_url.rstrip("/"))
+
+
+@blp.route("/<routine_id>/handout.pdf", parameters=[ID_PARAMETER])
+class RoutineHandoutPdf(MethodView):
+    """The handout printed to PDF."""
+
+    @blp.arguments(HandoutPdfQuerySchema, location="query", as_kwargs=False)
+    @blp.conditional()
+    @blp.response(200, description="The handout as PDF, printed by Chromium.",
+                  headers=PDF_HEADERS)  # fmt: skip
+    @blp.problem(404, "Not a routine id of this service.", NO_ROUTINE)
+    @blp.problem(409, "The routine is not ready: no programme to print.", NOT_PRINTABLE)
+    @blp.problem(410, GONE, GONE_DETAIL)
+    @blp.problem(503, "No PDF engine on this server; the HTML handout still works.", NO_PDF)
+    @blp.doc(operationId="getHandoutPdf", responses={200: {"content": {"application/pdf": {
+        "schema": {"type": "string", "format": "binary"}}}}})  # fmt: skip
+    def get(self, args: dict[str, Any], routine_id: str, **_: Any) -> Any:
+        """Get a routine's handout as PDF
+
+        The handout page printed by Chromium on `paper` (A4 or Letter). Made once per id,
+        language and paper on each worker, one at a time; 503 when the server has no Chromium.
+        """
+        answers = current_answers()
+        return answers.handout_pdf(routine_id, args, request.host_url.rstrip("/"))
 
 
 @blp.route("/<routine_id>/feedback", parameters=[ID_PARAMETER])

@@ -15,6 +15,7 @@ from .model import (
     Equipment,
     Focus,
     Guidance,
+    Illustration,
     Item,
     Kind,
     Load,
@@ -46,8 +47,8 @@ def read_equipment(obj: Object) -> Equipment:
     return Equipment(id=equipment_id, name=obj.text("name"), description=obj.text("description"))
 
 
-def read_item(kind: Kind) -> Callable[[Object], Item]:
-    """A reader of exercises or stretches, as `kind` says."""
+def read_item(kind: Kind, version: str) -> Callable[[Object], Item]:
+    """A reader of exercises or stretches, as `kind` says, of the release `version`."""
 
     def build(obj: Object) -> Item:
         groups = tuple(
@@ -85,6 +86,11 @@ def read_item(kind: Kind) -> Callable[[Object], Item]:
             precautions=obj.idents("precautions", allow_empty=True),
             sources=citations(obj),
             similar=None if obj.get("similar") is None else obj.ident("similar"),
+            illustration=(
+                None
+                if "illustration" not in obj.data
+                else Illustration(obj.child("illustration", ("alt",)).text("alt"), version)
+            ),
         )
 
     return build

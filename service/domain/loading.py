@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import entries
+from .illustrations import check_svg
 from .model import (
     Citation,
     Kind,
@@ -39,6 +40,8 @@ T = TypeVar("T")
 
 LOCK_FILE = "releases.lock"  # in the releases folder: the published releases' checksums
 TRANSLATIONS = "translations"  # in a release folder: one folder per further language
+ITEM_KINDS = (Kind.EXERCISE, Kind.STRETCH)
+ILLUSTRATIONS = "illustrations"  # in a release folder: one SVG drawing per exercise and stretch
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 DEFAULT_LANGUAGES = ("en",)  # a manifest without `languages` (before 1.2.0) is in English
 VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
@@ -188,7 +191,7 @@ def load_release(folder: Traversable | Path) -> Release:
     Raises ContentError when a file is missing, unreadable or invalid, or a reference dangles.
     """
     present = {entry.name for entry in folder.iterdir() if not entry.name.startswith(".")}
-    for name in sorted(present - {*FILES, RULES_FILE, TRANSLATIONS}):
+    for name in sorted(present - {*FILES, RULES_FILE, TRANSLATIONS, ILLUSTRATIONS}):
         raise ContentError(f"{folder.name}/{name}", None, None, "is not a known content file")
     raw: dict[str, bytes] = {}
     for name in FILES:
@@ -209,8 +212,9 @@ def load_release(folder: Traversable | Path) -> Release:
             f"is {manifest.version!r} but the folder is named {folder.name!r}",
         )
     translated = _translation_files(folder, manifest.languages[1:], names, present)
-    digest = _checksum(raw, translated)
-    release = _build(folder.name, docs, digest)
+    drawings = _illustration_files(folder, present)
+    digest = _checksum(raw, translated, drawings)
+    release = _build(folder.name, docs, digest, illustrations=drawings)
     for language, files in translated.items():
         label = f"{folder.name}/{TRANSLATIONS}/{language}"
         merged: dict[str, Any] = {}
@@ -219,21 +223,50 @@ def load_release(folder: Traversable | Path) -> Release:
             given = parse_json(f"{label}/{name}", files[name]) if name in files else MISSING
             merged[name], fell = translate(f"{label}/{name}", source, given)
             fallbacks += ["/".join((name.removesuffix(".json"), *path)) for path in fell]
-        _build(label, merged, digest, language, tuple(fallbacks), release.translations)
+        _build(label, merged, digest, language, tuple(fallbacks), release.translations,
+               illustrations=drawings)  # fmt: skip
     return release
 
 
-def _checksum(raw: Mapping[str, bytes], translated: Mapping[str, Mapping[str, bytes]]) -> str:
+def _checksum(
+    raw: Mapping[str, bytes],
+    translated: Mapping[str, Mapping[str, bytes]],
+    illustrations: Mapping[str, bytes],
+) -> str:
     """SHA-256 over each file as name, NUL, bytes, NUL: the release's files in the loader's
-    order, then each language's translations. A release without rules.json or translations
-    hashes exactly as before they existed."""
+    order, then each language's translations, then the illustrations by name. A release
+    without rules.json, translations or illustrations hashes exactly as before they existed."""
     checksum = hashlib.sha256()
-    for name, data in raw.items():
+    named = [
+        *raw.items(),
+        *(
+            (f"{TRANSLATIONS}/{language}/{name}", data)
+            for language, files in translated.items()
+            for name, data in files.items()
+        ),
+        *((f"{ILLUSTRATIONS}/{name}.svg", illustrations[name]) for name in sorted(illustrations)),
+    ]
+    for name, data in named:
         checksum.update(name.encode() + b"\0" + data + b"\0")
-    for language, files in translated.items():
-        for name, data in files.items():
-            checksum.update(f"{TRANSLATIONS}/{language}/{name}".encode() + b"\0" + data + b"\0")
     return f"sha256:{checksum.hexdigest()}"
+
+
+def _illustration_files(folder: Traversable | Path, present: set[str]) -> dict[str, bytes]:
+    """The SVG bytes of each illustration by item id, each checked to be a safe drawing."""
+    if ILLUSTRATIONS not in present:
+        return {}
+    files: dict[str, bytes] = {}
+    for entry in sorted(folder.joinpath(ILLUSTRATIONS).iterdir(), key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        place = f"{folder.name}/{ILLUSTRATIONS}/{entry.name}"
+        name = entry.name.removesuffix(".svg")
+        if name == entry.name or not entry.is_file():
+            raise ContentError(place, None, None, "is not an illustration: <item id>.svg")
+        data = entry.read_bytes()
+        check_svg(place, data)
+        files[name] = data
+    return files
 
 
 def _translation_files(
@@ -277,16 +310,20 @@ def _build(
     language: str = "",
     fallbacks: tuple[str, ...] = (),
     translations: dict[str, Release] | None = None,
+    *,
+    illustrations: Mapping[str, bytes],
 ) -> Release:
     """The release of these parsed files (one language's), cross-checked; `label` names its
-    folder in errors."""
-    keys = _keys_for(with_rules=RULES_FILE in docs)
+    folder in errors. With illustrations, every exercise and stretch has one, and only they."""
+    keys = _keys_for(with_rules=RULES_FILE in docs, with_illustrations=bool(illustrations))
+    manifest = _manifest(Place(f"{label}/manifest.json"), docs["manifest.json"])
+    exercises, stretches = (entries.read_item(kind, manifest.version) for kind in ITEM_KINDS)
     release = Release(
-        manifest=_manifest(Place(f"{label}/manifest.json"), docs["manifest.json"]),
+        manifest=manifest,
         checksum=checksum,
         equipment=_entries(label, "equipment.json", docs, entries.read_equipment, keys),
-        exercises=_entries(label, "exercises.json", docs, entries.read_item(Kind.EXERCISE), keys),
-        stretches=_entries(label, "stretches.json", docs, entries.read_item(Kind.STRETCH), keys),
+        exercises=_entries(label, "exercises.json", docs, exercises, keys),
+        stretches=_entries(label, "stretches.json", docs, stretches, keys),
         precautions=_entries(label, "precautions.json", docs, entries.read_precaution, keys),
         guidance=_entries(label, "guidance.json", docs, entries.read_guidance, keys),
         screening=_entries(label, "screening.json", docs, entries.read_screening, keys),
@@ -298,8 +335,10 @@ def _build(
         language=language,
         fallbacks=fallbacks,
         translations={} if translations is None else translations,
+        illustrations=illustrations,
     )
     _check_references(label, release)
+    _check_illustrations(label, release)
     if release.rules is not None:
         check_rules(label, release)
     return release
@@ -361,13 +400,20 @@ _RULE_KEYS = {
     "stretches.json": ("similar",),
     "screening.json": ("urgency",),
 }
+# Keys that a release with illustrations requires, and that one without may not have.
+_ILLUSTRATION_KEYS = {"exercises.json": ("illustration",), "stretches.json": ("illustration",)}
 Keys = dict[str, tuple[str, ...]]
 
 
-def _keys_for(*, with_rules: bool) -> Keys:
-    """The keys of each list file's entries, for a release with or without rules.json."""
+def _keys_for(*, with_rules: bool, with_illustrations: bool) -> Keys:
+    """The keys of each list file's entries, for a release with or without rules.json and
+    illustrations."""
     return {
-        file: (*keys, *_RULE_KEYS.get(file, ())) if with_rules else keys
+        file: (
+            *keys,
+            *(_RULE_KEYS.get(file, ()) if with_rules else ()),
+            *(_ILLUSTRATION_KEYS.get(file, ()) if with_illustrations else ()),
+        )
         for file, keys in _KEYS.items()
     }
 
@@ -495,6 +541,19 @@ def _check_references(folder: str, release: Release) -> None:  # noqa: C901
             place = Place(f"{folder}/{kind.value}.json", entry.id)
             checkcitations(place, "sources", entry.sources)
     _check_removed(folder, release)
+
+
+def _check_illustrations(folder: str, release: Release) -> None:
+    """Each illustration file draws an exercise or a stretch of this release."""
+    if not release.illustrations:
+        return
+    items = {item.id for item in (*release.exercises, *release.stretches)}
+    for name in sorted(items - set(release.illustrations)):
+        problem = "is missing: every exercise and stretch has an illustration"
+        raise ContentError(f"{folder}/{ILLUSTRATIONS}/{name}.svg", None, None, problem)
+    for name in sorted(set(release.illustrations) - items):
+        raise ContentError(f"{folder}/{ILLUSTRATIONS}/{name}.svg", None, None,
+                           "draws no exercise or stretch of this release")  # fmt: skip
 
 
 def _check_removed(folder: str, release: Release) -> None:

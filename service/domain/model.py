@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -169,6 +170,14 @@ class Equipment:
     description: str
 
 
+@dataclass(frozen=True, slots=True)
+class Illustration:
+    """An item's drawing: its text alternative, and the release whose SVG file it is."""
+
+    alt: str
+    version: str
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Item:
     """An exercise or a stretch; equal only to itself, so hashing one costs nothing."""
@@ -190,6 +199,7 @@ class Item:
     precautions: tuple[str, ...]
     sources: tuple[Citation, ...]
     similar: str | None = None
+    illustration: Illustration | None = None
 
     @property
     def harder(self) -> Variation | None:
@@ -409,6 +419,8 @@ class Release:
     fallbacks: tuple[str, ...] = ()
     # Every language's release by language, this one included; shared by all of them.
     translations: dict[str, Release] = field(default_factory=dict, compare=False, repr=False)
+    # The SVG drawing of each illustrated exercise and stretch by id; shared by every language.
+    illustrations: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     _index: dict[tuple[Kind, str], Entry] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

@@ -17,6 +17,7 @@ from .reading import ContentError, describe
 TEXT_KEYS = frozenset(
     {
         "advice",
+        "alt",
         "body",
         "cautions",
         "changes",
