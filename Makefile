@@ -22,7 +22,11 @@ $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 	$(PIP) install --quiet --constraint requirements.lock -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# Debian's Chromium prints handout PDFs. Where it cannot be installed (no root, no apt-get) the
+# service still starts, and /routines/{id}/handout.pdf answers 503.
 run: $(VENV)/.installed
+	$(BIN)/python deploy/install_chromium.py \
+		|| echo "make run: no Chromium, so handout PDFs will answer 503" >&2
 	$(BIN)/gunicorn --config gunicorn.conf.py
 
 check: $(VENV)/.installed-dev
@@ -40,7 +44,7 @@ test: check
 # What needs more than the venv: Chromium (installed from Debian if missing) and a real
 # gunicorn for the contract fuzzing over HTTP. `.ci/run` runs it after `make test`.
 verify: $(VENV)/.installed-dev
-	$(BIN)/python tests/browser/setup.py
+	$(BIN)/python deploy/install_chromium.py
 	BROWSER_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/browser
 	$(BIN)/python -m tests.contract_http
 

@@ -87,7 +87,8 @@ def problem_for(status: int, errors: list[tuple[str, str, str]]) -> HTTPExceptio
 def from_exception(error: HTTPException) -> Response:
     """The problem response for an HTTP exception, raised by Flask, werkzeug or webargs."""
     status = error.code or 500
-    if status >= 500:
+    deliberate = status > 500 and "message" in (getattr(error, "data", None) or {})  # by fail()
+    if status >= 500 and not deliberate:
         if getattr(error, "original_exception", None) is None:  # Flask logs the others itself
             log.error("request failed with %s", status, exc_info=error)
         return problem(500 if status == 500 else status, _DETAILS.get(status, "Server error."))

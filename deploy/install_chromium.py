@@ -1,4 +1,4 @@
-"""Make sure Debian's Chromium is installed for the browser tests; fail loudly if it cannot be."""
+"""Make sure Debian's Chromium is installed, for handout PDFs and browser tests; else say why."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def main() -> int:
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         print(f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get)")
         return 1
-    print("installing Debian's chromium for the browser tests", flush=True)
+    print("installing Debian's chromium (handout PDFs and browser tests)", flush=True)
     env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
     for argv in (
         ["apt-get", "update", "-qq"],
