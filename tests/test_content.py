@@ -41,6 +41,9 @@ PUBLISHED_RUNS = {
     ("1.2.0", "manifest.json", "sources[seed].title"): [
         "say goodbye to metatarsalgia with these exercises stretches"
     ],
+    ("1.3.0", "manifest.json", "sources[seed].title"): [
+        "say goodbye to metatarsalgia with these exercises stretches"
+    ],
     # An attributed claim in the seed's phrase; 1.1.0 rewords both ("take some pressure off").
     ("1.0.0", "guidance.json", "about-metatarsalgia.body[3]"): [
         "reduce pressure on the ball of the foot"
