@@ -5,11 +5,12 @@ with a 200 (a response built from a stored representation, which sets CACHEABLE_
 entries and pages, routines, docs assets), the same request gets the same bytes. The key is the
 method (HEAD looks up GET), the path, the query string, the coding that Accept-Encoding selects
 among those served (br, gzip or identity: two spellings of one preference share an entry), the
-Accept-Language header as sent and, for a POST, its JSON body. Requests with an Origin never use
-the cache (CORS stays with Flask), so every stored answer is the answer to a request without
-one. A response is stored only when the key holds every header its Vary names (Accept-Encoding,
-Accept-Language, and Origin, absent in every key); never with Vary: *, Set-Cookie or
-Cache-Control no-store or private; never an error, never the answer to a HEAD (it has no body).
+Accept-Language and Accept headers as sent and, for a POST, its JSON body. Requests with an
+Origin never use the cache (CORS stays with Flask), so every stored answer is the answer to a
+request without one. A response is stored only when the key holds every header its Vary names
+(Accept-Encoding, Accept-Language, Accept, and Origin, absent in every key); never with Vary: *,
+Set-Cookie or Cache-Control no-store or private; never an error, never the answer to a HEAD (it
+has no body).
 
 Bound: `max_bytes` per worker (RESPONSE_CACHE_BYTES, default MAX_BYTES), counting for each entry
 its key (a POST's body up to MAX_CONTENT_LENGTH included), body, headers and ENTRY_OVERHEAD;
@@ -65,14 +66,14 @@ LARGEST_SHARE = 8
 # the key tuple, the Stored instance, its two header lists, the OrderedDict's slot):
 # tracemalloc measured about 1,230 bytes for an entry with four headers of its own.
 ENTRY_OVERHEAD = 1200
-# Vary'd headers the key holds: the coding, the languages, and Origin (requests with one never
-# use the cache).
-KEYED = frozenset({"accept-encoding", "accept-language", "origin"})
+# Vary'd headers the key holds: the coding, the languages, the media types, and Origin
+# (requests with one never use the cache).
+KEYED = frozenset({"accept-encoding", "accept-language", "accept", "origin"})
 UNSTORED_CACHE_CONTROL = frozenset({"no-store", "private"})
 NOT_MODIFIED_DROPS = frozenset({"content-type", "content-length"})
 REMEMBERED_CODINGS = 64  # distinct Accept-Encoding strings whose coding is kept
 
-# method, path, query string, coding, Accept-Language, and the body for POST
+# method, path, query string, coding, Accept-Language, Accept, and the body for POST
 Key = tuple[str | bytes, ...]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -203,6 +204,7 @@ class ResponseCache:
             environ.get("QUERY_STRING", ""),
             self._coding(environ.get("HTTP_ACCEPT_ENCODING")),
             environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+            environ.get("HTTP_ACCEPT", ""),
         )
         if method == "GET":
             return base

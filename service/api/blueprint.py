@@ -17,6 +17,11 @@ UNKNOWN_VERSION = (
     "Content version '0.0.0' is not available. Available versions: those GET "
     "/content/releases lists."
 )
+FHIR_JSON = "application/fhir+json"
+NOT_ACCEPTABLE = (
+    "This resource is offered as application/json or application/fhir+json (FHIR R4); the "
+    "Accept header allows neither."
+)
 CONTENT_HEADERS = {
     "ETag": {
         "description": "Strong validator of this representation; send it in If-None-Match.",
@@ -123,6 +128,20 @@ class Blueprint(SmorestBlueprint):  # type: ignore[misc]
                 description="Not Modified: the If-None-Match ETag still holds; no body.",
                 headers=CONTENT_HEADERS,
             )(func)
+
+        return decorate
+
+    def fhir(self, resource: str, example: Any) -> Any:
+        """Documents the FHIR R4 answer of an operation (Accept: application/fhir+json) and the
+        406 for an Accept that allows neither it nor JSON."""
+
+        def decorate(func: Any) -> Any:
+            func = self.problem(406, "Accept allows neither application/json nor "
+                                "application/fhir+json.", NOT_ACCEPTABLE)(func)  # fmt: skip
+            return self.doc(responses={200: {"content": {FHIR_JSON: {
+                "schema": {"type": "object", "description": f"A FHIR R4 {resource}, sent for "
+                           "Accept: application/fhir+json."},
+                "example": example}}}})(func)  # fmt: skip
 
         return decorate
 

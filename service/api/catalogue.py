@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from ..domain import Filters, Kind, Release
 from .blueprint import CONTENT_HEADERS, Blueprint
-from .content_schemas import GuidanceSchema, ItemSchema, PrecautionSchema, ScreeningQuestionSchema
+from .content_schemas import (
+    GuidanceSchema,
+    ItemSchema,
+    PrecautionSchema,
+    ScreeningQuestionSchema,
+    SourceSchema,
+)
 from .examples import examples
+from .fhir import activity_definition
 from .illustrations import SVG, illustration_response
+from .negotiation import FHIR, chosen
 from .problems import problem_for
 from .query_schemas import (
     NO_EQUIPMENT,
@@ -21,7 +30,7 @@ from .query_schemas import (
     ReleaseQuerySchema,
     VersionQuerySchema,
 )
-from .representations import current_store, respond
+from .representations import ACCEPT_VARY, Representation, current_store, represent, respond
 
 SCHEMAS: dict[Kind, ma.Schema] = {
     Kind.EXERCISE: ItemSchema(),
@@ -61,6 +70,32 @@ def get_entry(kind: Kind, args: dict[str, Any], entry_id: str) -> Response:
     return respond(
         store, store.entity(resolved.release, kind, entry_id, SCHEMAS[kind].dump), resolved
     )
+
+
+def get_item(kind: Kind, args: dict[str, Any], entry_id: str) -> Response:
+    """An exercise or stretch as get_entry gives it, or with Accept: application/fhir+json as
+    an ActivityDefinition; 406 for a media type that is neither."""
+    media = chosen()
+    store = current_store()
+    resolved = store.resolve(args.get("content_version"), args.get("lang"))
+    release = resolved.release
+    found = store.entity(release, kind, entry_id, SCHEMAS[kind].dump)
+    if media == FHIR:
+        base_url = request.host_url.rstrip("/")
+
+        def build() -> Representation:
+            resource = activity_definition(
+                json.loads(found.body),
+                collection=kind.value,
+                version=release.version,
+                language=release.language,
+                base_url=base_url,
+                sources=SourceSchema(many=True).dump(release.manifest.sources),
+            )
+            return represent(release, resource, found.headers)
+
+        found = store.once((*release.edition, kind, entry_id, FHIR, base_url), build)
+    return respond(store, found, resolved, mimetype=media, vary=ACCEPT_VARY)
 
 
 def _filters(release: Release, args: dict[str, Any]) -> Filters:
@@ -177,13 +212,14 @@ class ExerciseById(MethodView):
 
     @exercises.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
     @exercises.content(ItemSchema, **_one(Kind.EXERCISE))
+    @exercises.fhir("ActivityDefinition", examples().get("fhir", {}).get("activity"))
     @exercises.doc(operationId="getExercise")
     def get(self, args: dict[str, Any], exercise_id: str, **_: Any) -> Any:
         """Get one exercise
 
         The full exercise, by its stable id.
         """
-        return get_entry(Kind.EXERCISE, args, exercise_id)
+        return get_item(Kind.EXERCISE, args, exercise_id)
 
 
 @exercises.route("/<exercise_id>/illustration.svg", parameters=[_id_parameter(Kind.EXERCISE)])
@@ -225,13 +261,14 @@ class StretchById(MethodView):
 
     @stretches.arguments(ReleaseQuerySchema, location="query", as_kwargs=False)
     @stretches.content(ItemSchema, **_one(Kind.STRETCH))
+    @stretches.fhir("ActivityDefinition", examples().get("fhir", {}).get("activity"))
     @stretches.doc(operationId="getStretch")
     def get(self, args: dict[str, Any], stretch_id: str, **_: Any) -> Any:
         """Get one stretch
 
         The full stretch, by its stable id.
         """
-        return get_entry(Kind.STRETCH, args, stretch_id)
+        return get_item(Kind.STRETCH, args, stretch_id)
 
 
 @stretches.route("/<stretch_id>/illustration.svg", parameters=[_id_parameter(Kind.STRETCH)])

@@ -22,6 +22,7 @@ from ..domain import (
     decide,
     generate_routine,
     make_patch,
+    programme,
     request_for,
 )
 
@@ -29,6 +30,7 @@ FILE = "examples.json"
 # Routine ids in the examples are made with this key, not the service's: they are
 # documentation and decode nowhere.
 EXAMPLE_KEYS = IdKeys.parse("example:" + "A" * 86)
+EXAMPLE_BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves
 
 
 @cache
@@ -88,4 +90,33 @@ def build(releases: dict[str, Release], version: str) -> dict[str, Any]:
         )[:4],
         "diff": diff_of(store, served[since], release),
         "illustration": release.illustrations.get(release.exercises[0].id, b"").decode() or None,
+        "fhir": _fhir(release, ready, default),
+    }
+
+
+def _fhir(release: Release, ready: dict[str, Any], default: Any) -> dict[str, Any]:
+    """The FHIR examples: the first exercise, the default routine and its programme, as served
+    at EXAMPLE_BASE_URL."""
+    from .catalogue import SCHEMAS
+    from .content_schemas import SourceSchema
+    from .fhir import activity_definition, care_plan, plan_definition
+    from .routine_json import present_programme
+
+    language = release.language
+    weeks = present_programme(ready["id"], programme(release, default), release, EXAMPLE_KEYS)
+    return {
+        "activity": activity_definition(
+            SCHEMAS[Kind.EXERCISE].dump(release.exercises[0]),
+            collection=Kind.EXERCISE.value,
+            version=release.version,
+            language=language,
+            base_url=EXAMPLE_BASE_URL,
+            sources=SourceSchema(many=True).dump(release.manifest.sources),
+        ),
+        "plan": plan_definition(
+            ready, version=release.version, language=language, base_url=EXAMPLE_BASE_URL
+        ),
+        "care": care_plan(
+            weeks, version=release.version, language=language, base_url=EXAMPLE_BASE_URL
+        ),
     }

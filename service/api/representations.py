@@ -26,6 +26,7 @@ from .problems import fail
 
 JSON = "application/json"
 CONTENT_VARY = "Accept-Encoding, Accept-Language"
+ACCEPT_VARY = CONTENT_VARY + ", Accept"  # where Accept chooses JSON or FHIR (negotiation.py)
 FALLBACK_HEADER = "Language-Fallback"
 PINNED_MAX_AGE = 365 * 24 * 3600
 ROUTINE_CACHE_BYTES = 2 * 1024 * 1024  # per worker: distinct routines must not grow memory
@@ -254,13 +255,20 @@ def current_store() -> Store:
     return store
 
 
-def respond(store: Store, representation: Representation, resolved: Resolved) -> Response:
+def respond(
+    store: Store,
+    representation: Representation,
+    resolved: Resolved,
+    *,
+    mimetype: str = JSON,
+    vary: str = CONTENT_VARY,
+) -> Response:
     """A content response: the representation with its release's headers and caching."""
     return send(
         representation,
-        mimetype=JSON,
+        mimetype=mimetype,
         headers=release_headers(store, resolved.release, pinned=resolved.pinned),
-        vary=CONTENT_VARY,
+        vary=vary,
     )
 
 

@@ -35,12 +35,15 @@ from ..domain import (
     request_for,
 )
 from .calendar import programme_calendar
+from .fhir import care_plan, plan_definition
 from .handout import handout_html
 from .languages import choose_language
+from .negotiation import FHIR, JSON, chosen
 from .pdf import PdfUnavailable, render_pdf
 from .problems import fail, problem_for
 from .query_schemas import NO_EQUIPMENT
 from .representations import (
+    ACCEPT_VARY,
     CONTENT_VARY,
     Representation,
     Resolved,
@@ -88,21 +91,60 @@ class RoutineAnswers:
             args["equipment"] = [name for name in args["equipment"] if name != NO_EQUIPMENT]
         return self.routine(resolved, self.build(resolved.release, given(args), "query"), "query")
 
-    def by_id(self, routine_id: str, lang: str | None) -> Response:
-        """GET /routines/{id}."""
-        resolved, request = self.decode(routine_id, lang)
-        return self.routine(resolved, request, "path")
+    def by_id(self, routine_id: str, lang: str | None, base_url: str) -> Response:
+        """GET /routines/{id}: the routine, or with Accept: application/fhir+json its
+        PlanDefinition (409 when see-a-professional: there is no plan)."""
+        if chosen() == JSON:
+            resolved, request = self.decode(routine_id, lang)
+            return self.routine(resolved, request, "path", vary=ACCEPT_VARY)
+        resolved, request = self.ready(routine_id, lang, "no plan to exchange")
+        release = resolved.release
 
-    def programme(self, routine_id: str, lang: str | None) -> Response:
-        """GET /routines/{id}/programme: every week, built once per request."""
-        resolved, request = self.decode(routine_id, lang)
+        def make() -> dict[str, Any]:
+            routine = present(generate_routine(release, request), release, self.keys)
+            return plan_definition(routine, version=release.version, language=release.language,
+                                   base_url=base_url)  # fmt: skip
+
+        return self._fhir(resolved, ("fhir-plan", request, base_url), make)
+
+    def programme(self, routine_id: str, lang: str | None, base_url: str) -> Response:
+        """GET /routines/{id}/programme: every week, built once per request; with Accept:
+        application/fhir+json its CarePlan proposal (409 when see-a-professional)."""
+        media = chosen()
+        resolved, request = (
+            self.decode(routine_id, lang)
+            if media == JSON
+            else self.ready(routine_id, lang, "no plan to exchange")
+        )
         release = resolved.release
 
         def make() -> dict[str, Any]:
             weeks = programme(release, request)
             return present_programme(routine_id, weeks, release, self.keys)
 
-        return self._respond(resolved, "path", lambda: self._stored(release, ("p", request), make))
+        if media == JSON:
+            return self._respond(resolved, "path",
+                                 lambda: self._stored(release, ("p", request), make),
+                                 vary=ACCEPT_VARY)  # fmt: skip
+
+        def plan() -> dict[str, Any]:
+            return care_plan(make(), version=release.version, language=release.language,
+                             base_url=base_url)  # fmt: skip
+
+        return self._fhir(resolved, ("fhir-care", request, base_url), plan)
+
+    def _fhir(
+        self, resolved: Resolved, key: object, make: Callable[[], dict[str, Any]]
+    ) -> Response:
+        """A FHIR resource made by `make`, stored as routines are, sent as FHIR JSON."""
+        release = resolved.release
+
+        def representation() -> Representation:
+            return represent(release, make(), fallback_headers(release.fallbacks),
+                             per_request=True)  # fmt: skip
+
+        found = self.store.routine(release, key, representation)
+        return respond(self.store, found, resolved, mimetype=FHIR, vary=ACCEPT_VARY)
 
     def calendar(self, routine_id: str, args: dict[str, Any], base_url: str) -> Response:
         """GET /routines/{id}/programme.ics: the programme's sessions as an iCalendar file.
@@ -283,9 +325,17 @@ class RoutineAnswers:
         fail(410, f"{detail} The same request on release {latest.version}: replaced_by.",
              replaced_by=[replaced])  # fmt: skip
 
-    def routine(self, resolved: Resolved, request: RoutineRequest, location: str) -> Response:
+    def routine(
+        self,
+        resolved: Resolved,
+        request: RoutineRequest,
+        location: str,
+        vary: str = CONTENT_VARY,
+    ) -> Response:
         release = resolved.release
-        return self._respond(resolved, location, lambda: self._routine_of(release, request))
+        return self._respond(
+            resolved, location, lambda: self._routine_of(release, request), vary=vary
+        )
 
     def _routine_of(self, release: Release, request: RoutineRequest) -> Representation:
         return self._stored(
@@ -310,10 +360,14 @@ class RoutineAnswers:
         return self.store.routine(release, key, representation)
 
     def _respond(
-        self, resolved: Resolved, location: str, find: Callable[[], Representation]
+        self,
+        resolved: Resolved,
+        location: str,
+        find: Callable[[], Representation],
+        vary: str = CONTENT_VARY,
     ) -> Response:
         try:
-            return respond(self.store, find(), resolved)
+            return respond(self.store, find(), resolved, vary=vary)
         except NoRoutines:
             self.gone(resolved.release, {})
         except RoutineError as error:

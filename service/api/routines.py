@@ -99,6 +99,7 @@ CALENDAR_EXAMPLE = (
     "\r\nDTSTART:20261207T180000\r\nDURATION:PT12M\r\nRRULE:FREQ=WEEKLY;COUNT=3;BYDAY=MO,WE,FR"
     "\r\n...\r\nEND:VEVENT\r\n...\r\nEND:VCALENDAR\r\n"
 )
+NO_PLAN = "This routine is see-a-professional: there is no plan to exchange."
 NOT_PRINTABLE = "This routine is see-a-professional: there is no programme to print."
 HANDOUT_EXAMPLE = (
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n...'
@@ -185,6 +186,8 @@ class RoutineById(MethodView):
     )
     @blp.problem(410, GONE, GONE_DETAIL)
     @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
+    @blp.fhir("PlanDefinition", examples().get("fhir", {}).get("plan"))
+    @blp.problem(409, "Accept: application/fhir+json on a see-a-professional routine.", NO_PLAN)
     @blp.doc(operationId="getRoutine")
     def get(self, routine_id: str, lang: str | None = None, **_: Any) -> Any:
         """Get a routine by id
@@ -193,7 +196,7 @@ class RoutineById(MethodView):
         instance sharing the keys. A routine names its release, so the response is cached as
         immutable.
         """
-        return current_answers().by_id(routine_id, lang)
+        return current_answers().by_id(routine_id, lang, request.host_url.rstrip("/"))
 
 
 @blp.route("/<routine_id>/programme", parameters=[ID_PARAMETER])
@@ -213,6 +216,8 @@ class RoutineProgramme(MethodView):
     )
     @blp.problem(410, GONE, GONE_DETAIL)
     @blp.arguments(LanguageQuerySchema, location="query", as_kwargs=True)
+    @blp.fhir("CarePlan (status draft, intent proposal)", examples().get("fhir", {}).get("care"))
+    @blp.problem(409, "Accept: application/fhir+json on a see-a-professional routine.", NO_PLAN)
     @blp.doc(operationId="getProgramme")
     def get(self, routine_id: str, lang: str | None = None, **_: Any) -> Any:
         """Get a routine's programme
@@ -221,7 +226,7 @@ class RoutineProgramme(MethodView):
         the same request at week N (the same items, order, doses and texts). Empty `weeks`
         when the routine is `see-a-professional`. The example shows only the first week.
         """
-        return current_answers().programme(routine_id, lang)
+        return current_answers().programme(routine_id, lang, request.host_url.rstrip("/"))
 
 
 @blp.route("/<routine_id>/programme.ics", parameters=[ID_PARAMETER])
