@@ -15,6 +15,7 @@ class ProblemCompress(Compress):
         """The response compressed when accepted, a problem+json error as much as a 200."""
         if response is None:
             return super().after_request(response)
+        _read_file(response)
         status = response.status_code
         if response.mimetype == PROBLEM_JSON:
             response.status_code = 200  # seen as a 200 by flask-compress's status check only
@@ -23,6 +24,17 @@ class ProblemCompress(Compress):
         finally:
             response.status_code = status
         return compressed
+
+
+def _read_file(response: Response) -> None:
+    """A file response (a static file) read into memory and its file closed: flask-compress
+    reads the body and drops the file unclosed otherwise (a ResourceWarning per response)."""
+    wrapped = response.response
+    if response.direct_passthrough and hasattr(wrapped, "close"):
+        response.direct_passthrough = False
+        data = response.get_data()
+        wrapped.close()
+        response.set_data(data)
 
 
 def install(app: Flask) -> None:

@@ -3,13 +3,17 @@ PDF reader would (the HTML parsed, the QR code decoded, the PDF's pages and text
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import threading
 import time
+import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
 import zxingcpp
 from flask import Flask
@@ -399,3 +403,19 @@ def test_the_pdf_has_the_sheets_pages_and_text(
     assert "Tick a box after each session" in pages[-1]
     assert "Your dose, week by week" in pages[-1]
     assert all(len(found) == 1 for found in holding), holding
+
+
+def test_the_stylesheet_is_compressed_and_its_file_closed(client: FlaskClient) -> None:
+    """/static/handout.css, compressed for a client that accepts br, decodes to the file's
+    bytes; the file it was read from is closed (no ResourceWarning once collected)."""
+    stylesheet = Path(__file__).resolve().parents[1] / "service" / "static" / "handout.css"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = client.get("/static/handout.css", headers={"Accept-Encoding": "br"})
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == "br"
+        assert brotli.decompress(response.data) == stylesheet.read_bytes()
+        response.close()
+        del response
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
