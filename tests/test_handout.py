@@ -116,10 +116,13 @@ def distinct(weeks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def cell(item: dict[str, Any]) -> str:
-    """The grid's short dose, as a person writes it: sets x reps, or sets x seconds."""
+    """The grid's short dose, as a person writes it: sets x reps and the hold in brackets, or
+    sets x seconds."""
     dose = item["dosage"]
     if dose["reps"] is None:
         return f"{dose['sets']}x{dose['duration_seconds']} s"
+    if dose["hold_seconds"]:
+        return f"{dose['sets']}x{dose['reps']} ({dose['hold_seconds']} s)"
     return f"{dose['sets']}x{dose['reps']}"
 
 

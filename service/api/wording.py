@@ -1,6 +1,7 @@
 """The words of the printed and calendar outputs: interface labels per language, doses in figures.
 
-Labels are interface words, not content: a language without its own gets English.
+Labels are interface words, not content: a language without its own gets English. The Spanish
+addresses the reader as the content does (usted).
 """
 
 from __future__ import annotations
@@ -41,20 +42,20 @@ LABELS: dict[str, dict[str, str]] = {
         "each side": "cada lado",
         "min": "min",
         "details": "Instrucciones completas",
-        "programme": "Tu programa",
+        "programme": "Su programa",
         "weeks": "semanas",
         "days a week": "días a la semana",
         "about": "unos",
         "routine id": "Identificador de la rutina",
-        "scan": "Escanea para volver a abrir esta hoja",
+        "scan": "Escanee el código para volver a abrir esta hoja",
         "precautions": "Precauciones",
         "todo": "Qué hacer",
         "steps": "Pasos",
-        "cautions": "Ten cuidado",
+        "cautions": "Tenga cuidado",
         "dose": "Dosis",
-        "grid": "Marca una casilla después de cada sesión",
+        "grid": "Marque una casilla después de cada sesión",
         "session": "Sesión",
-        "chart": "Tu dosis, semana a semana",
+        "chart": "Su dosis, semana a semana",
         "sheet": (
             "Impreso desde el servicio de ejercicios para la metatarsalgia, versión de contenido"
         ),
@@ -83,13 +84,15 @@ def dose_text(item: Mapping[str, Any], words: Mapping[str, str]) -> str:
 
 
 def short_dose(item: Mapping[str, Any], words: Mapping[str, str]) -> str:
-    """A dose short enough for a grid cell: `3x10`, `2x30 s`, `12 min`."""
+    """A dose short enough for a grid cell: `3x10`, `2x5 (10 s)` with a hold, `2x30 s`,
+    `12 min`."""
     if item.get("minutes") is not None and item.get("dosage") is None:
         return f"{item['minutes']} {words['min']}"
     dose = item["dosage"]
-    if dose["reps"] is not None:
-        return f"{dose['sets']}x{dose['reps']}"
-    return f"{dose['sets']}x{dose['duration_seconds']} s"
+    if dose["reps"] is None:
+        return f"{dose['sets']}x{dose['duration_seconds']} s"
+    hold = f" ({dose['hold_seconds']} s)" if dose["hold_seconds"] else ""
+    return f"{dose['sets']}x{dose['reps']}{hold}"
 
 
 def volume(item: Mapping[str, Any]) -> int:
