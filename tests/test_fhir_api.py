@@ -3,6 +3,11 @@ fhir.resources' R4B models, and the 406 for a media type the service does not of
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -174,9 +179,91 @@ def test_the_response_cache_keeps_json_and_fhir_apart(client: FlaskClient) -> No
     for _ in range(3):
         for accept in seen:
             response = client.get(url, headers={"Accept": accept})
-            seen[accept].add((response.mimetype, response.data, response.headers["ETag"]))
+            seen[accept].add((str(response.mimetype), response.data, response.headers["ETag"]))
     assert all(len(found) == 1 for found in seen.values())
     json_answer, fhir_answer = (next(iter(found)) for found in seen.values())
     assert json_answer[0] == "application/json"
     assert fhir_answer[0] == FHIR
     assert json_answer[2] != fhir_answer[2]
+
+
+NPM_SOURCE = Path(__file__).resolve().parent / "fhir_npm"
+NPM_DIR = Path(__file__).resolve().parents[1] / ".venv" / "fhir-npm"
+
+
+def npm_validators() -> Path:
+    """The npm validators installed from tests/fhir_npm's lock into .venv/fhir-npm (once per
+    lock): the folder to run validate.js in. Fails the test when npm cannot install them."""
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        pytest.fail("Node.js and npm are needed to run the FHIR validators from npm")
+    lock = (NPM_SOURCE / "package-lock.json").read_bytes()
+    if (
+        not (NPM_DIR / "node_modules").exists()
+        or (NPM_DIR / "package-lock.json").read_bytes() != lock
+    ):
+        shutil.rmtree(NPM_DIR, ignore_errors=True)
+        NPM_DIR.mkdir(parents=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(NPM_SOURCE / name, NPM_DIR / name)
+        run = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--silent"],
+            cwd=NPM_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if run.returncode != 0:
+            shutil.rmtree(NPM_DIR / "node_modules", ignore_errors=True)
+            pytest.fail(f"npm could not install the FHIR validators: {run.stderr[-1000:]}")
+    shutil.copy(NPM_SOURCE / "validate.js", NPM_DIR / "validate.js")
+    return NPM_DIR
+
+
+def validate_with_npm(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    folder = npm_validators()
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "resources.json"
+        path.write_text(json.dumps(resources), encoding="utf-8")
+        run = subprocess.run(
+            [str(shutil.which("node")), "validate.js", str(path)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+    report: dict[str, Any] = json.loads(run.stdout)
+    return report
+
+
+def test_npm_validators_accept_every_resource(client: FlaskClient) -> None:
+    """HL7's R4 JSON schema and FHIR.js (pinned in tests/fhir_npm) find no problem in any
+    ActivityDefinition of any release and language, nor in the plans and care plans of a grid
+    of routines; and they do find the problems of a resource broken on purpose."""
+    resources = []
+    releases = json_of(client.get("/content/releases"))
+    for release in releases:
+        version = release["version"]
+        manifest = json_of(client.get(f"/content/releases/{version}"))
+        for lang in manifest.get("languages", ["en"]):
+            for collection in ("exercises", "stretches"):
+                query = f"content_version={version}&lang={lang}"
+                for item in json_of(client.get(f"/{collection}?page_size=100&{query}")):
+                    resources.append(fhir_of(client, f"/{collection}/{item['id']}?{query}"))
+    grid: list[dict[str, Any]] = [
+        {},
+        {"pain": 2, "days_per_week": 5},
+        {"minutes": 45, "position": "seated"},
+    ]
+    for fields in grid:
+        for lang in ("en", "es"):
+            routine = routine_of(client, **fields)
+            for suffix in ("", "/programme"):
+                resources.append(fhir_of(client, f"/routines/{routine['id']}{suffix}?lang={lang}"))
+    report = validate_with_npm(resources)
+    assert report == {"checked": len(resources), "problems": []}
+    broken = [dict(resources[0], kind="Exercise"), dict(resources[-1], intent="wish")]
+    found = validate_with_npm(broken)["problems"]
+    assert {problem["index"] for problem in found} == {0, 1}
