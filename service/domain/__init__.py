@@ -3,19 +3,17 @@
 from .catalogue import Filters, Page, matches, paginate, select
 from .changes import compare
 from .feedback import Decision, Effort, Feedback, Outcome, decide
-from .ids import IdKeys, RoutineIdError, decode_routine_id, encode_routine_id, read_legacy_id
-from .loading import (
+from .history import (
     LOCK_FILE,
-    bundled_releases,
     check_history,
     check_lock,
     is_version,
-    load_release,
-    load_releases,
     read_lock,
     removals,
     version_key,
 )
+from .ids import IdKeys, RoutineIdError, decode_routine_id, encode_routine_id, read_legacy_id
+from .loading import bundled_releases, load_release, load_releases
 from .model import (
     Activity,
     Basis,

@@ -16,6 +16,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from .reading import ContentError
 
+ILLUSTRATIONS = "illustrations"  # in a release folder: one SVG drawing per exercise and stretch
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 MAX_BYTES = 16_384
 ELEMENTS = frozenset(

@@ -6,7 +6,6 @@ Raises ``ContentError`` (a ``ValueError``) naming the file, the item and the fie
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
@@ -15,14 +14,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import entries
-from .illustrations import check_svg
+from .history import LOCK_FILE, check_history, check_lock, is_version, read_lock, version_key
+from .illustrations import ILLUSTRATIONS, check_svg
 from .model import (
-    Citation,
     Kind,
     Manifest,
     Release,
     Removal,
-    Removed,
     Source,
 )
 from .reading import (
@@ -33,18 +31,16 @@ from .reading import (
     no_repeats,
     parse_json,
 )
+from .references import check_references
 from .rules import RULES_FILE, check_rules, read_rules
 from .translation import MISSING, translate
 
 T = TypeVar("T")
 
-LOCK_FILE = "releases.lock"  # in the releases folder: the published releases' checksums
 TRANSLATIONS = "translations"  # in a release folder: one folder per further language
 ITEM_KINDS = (Kind.EXERCISE, Kind.STRETCH)
-ILLUSTRATIONS = "illustrations"  # in a release folder: one SVG drawing per exercise and stretch
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 DEFAULT_LANGUAGES = ("en",)  # a manifest without `languages` (before 1.2.0) is in English
-VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 FILES = (
     "manifest.json",
     "equipment.json",
@@ -54,16 +50,6 @@ FILES = (
     "guidance.json",
     "screening.json",
 )
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """The sort key of a semantic version such as ``1.10.0``."""
-    return tuple(int(part) for part in version.split("."))
-
-
-def is_version(text: str) -> bool:
-    """Whether `text` is a release version: three numbers without leading zeros."""
-    return VERSION_PATTERN.fullmatch(text) is not None
 
 
 def bundled_releases() -> Traversable:
@@ -99,90 +85,6 @@ def load_releases(root: Traversable | Path | str | None = None) -> dict[str, Rel
         check_lock(f"{root}/{LOCK_FILE}", read_lock(lock.read_bytes()), loaded)
     check_history(releases)
     return loaded
-
-
-def read_lock(data: bytes) -> dict[str, str]:
-    """The published releases a lock file lists: version to checksum.
-
-    Raises ContentError when the file is not a lock.
-    """
-    parsed = parse_json(LOCK_FILE, data)
-    obj = Object(Place(LOCK_FILE), parsed, "", ("published",))
-    published = obj.get("published")
-    if not isinstance(published, dict) or not all(
-        is_version(version) and isinstance(checksum, str) for version, checksum in published.items()
-    ):
-        raise ContentError(
-            LOCK_FILE, None, "published", "must map each release version to its checksum"
-        )
-    return dict(published)
-
-
-def check_lock(file: str, published: Mapping[str, str], releases: Mapping[str, Release]) -> None:
-    """Every published release is here, byte for byte. Raises ContentError naming the first
-    that is missing or changed."""
-    for version, checksum in published.items():
-        release = releases.get(version)
-        if release is None:
-            raise ContentError(file, version, None, "is published, but its folder is missing")
-        if release.checksum != checksum:
-            raise ContentError(
-                file,
-                version,
-                None,
-                f"is published and must never change, but its files did: checksum "
-                f"{release.checksum}, published as {checksum}. Put changes in a new release.",
-            )
-
-
-def check_history(releases: Iterable[Release]) -> None:
-    """Each release, oldest first, declares the entries it drops from the one before.
-
-    Raises ContentError naming the first that does not.
-    """
-    for before, after in itertools.pairwise(releases):
-        _check_removals(before, after)
-
-
-def removals(releases: Iterable[Release]) -> dict[str, dict[tuple[Kind, str], Removed]]:
-    """For each release (oldest first), the entries an earlier one held and it does not:
-    where each was removed and what replaces it there (as that release's manifest says)."""
-    found: dict[str, dict[tuple[Kind, str], Removed]] = {}
-    gone: dict[tuple[Kind, str], Removed] = {}
-    for release in releases:
-        declared = {
-            (removal.kind, removal.id): Removed(release.version, removal.replaced_by)
-            for removal in release.manifest.removed
-        }
-        gone = {
-            key: removed for key, removed in (gone | declared).items() if release.find(*key) is None
-        }
-        found[release.version] = gone
-    return found
-
-
-def _check_removals(before: Release, after: Release) -> None:
-    """An entry of one release that the next drops is declared in the next's `removed`."""
-    declared = {(removal.kind, removal.id) for removal in after.manifest.removed}
-    for kind in Kind:
-        for entry in before.entries(kind):
-            if after.find(kind, entry.id) is None and (kind, entry.id) not in declared:
-                raise ContentError(
-                    f"{after.version}/manifest.json",
-                    None,
-                    "removed",
-                    f"must declare {kind.singular} {entry.id!r}: release {before.version} "
-                    "holds it and this one does not",
-                )
-    for index, removal in enumerate(after.manifest.removed):
-        if before.find(removal.kind, removal.id) is None:
-            raise ContentError(
-                f"{after.version}/manifest.json",
-                None,
-                f"removed[{index}].id",
-                f"names {removal.kind.singular} {removal.id!r}, which release "
-                f"{before.version} does not hold",
-            )
 
 
 def load_release(folder: Traversable | Path) -> Release:
@@ -337,8 +239,7 @@ def _build(
         translations={} if translations is None else translations,
         illustrations=illustrations,
     )
-    _check_references(label, release)
-    _check_illustrations(label, release)
+    check_references(label, release)
     if release.rules is not None:
         check_rules(label, release)
     return release
@@ -486,86 +387,3 @@ def _removed(obj: Object) -> tuple[Removal, ...]:
     )
     no_repeats(obj.place, "removed", ((removal.kind, removal.id) for removal in removed))
     return removed
-
-
-# A flat list of independent checks in the order their errors are reported; split up, they
-# would only scatter what one reads down to check a release.
-def _check_references(folder: str, release: Release) -> None:  # noqa: C901
-    """Every id that one entry names must exist in this release."""
-    sources = {source.id for source in release.manifest.sources}
-    equipment = {equipment.id for equipment in release.equipment}
-    precautions = {precaution.id for precaution in release.precautions}
-    guidance = {entry.id for entry in release.guidance}
-
-    def checkcitations(place: Place, path: str, citations: Iterable[Citation]) -> None:
-        for index, citation in enumerate(citations):
-            if citation.source not in sources:
-                raise place.error(
-                    f"{path}[{index}].source",
-                    f"names source {citation.source!r}, which the manifest does not list",
-                )
-
-    for key in ("safety_notice", "professional_advice"):
-        name = getattr(release.manifest, key)
-        if name not in guidance:
-            raise ContentError(
-                f"{folder}/manifest.json",
-                None,
-                key,
-                f"names guidance {name!r}, which guidance.json does not hold",
-            )
-    exercise_ids = {item.id for item in release.exercises}
-    for kind, items in ((Kind.EXERCISE, release.exercises), (Kind.STRETCH, release.stretches)):
-        for item in items:
-            place = Place(f"{folder}/{kind.value}.json", item.id)
-            if kind is Kind.STRETCH and item.id in exercise_ids:
-                raise place.error("id", "is also the id of an exercise")
-            for group_index, group in enumerate(item.equipment):
-                for index, name in enumerate(group):
-                    if name not in equipment:
-                        raise place.error(
-                            f"equipment[{group_index}][{index}]",
-                            f"names equipment {name!r}, which equipment.json does not hold",
-                        )
-            for index, name in enumerate(item.precautions):
-                if name not in precautions:
-                    raise place.error(
-                        f"precautions[{index}]",
-                        f"names precaution {name!r}, which precautions.json does not hold",
-                    )
-            checkcitations(place, "sources", item.sources)
-            for index, variation in enumerate(item.variations):
-                checkcitations(place, f"variations[{index}].sources", variation.sources)
-    for kind in (Kind.PRECAUTION, Kind.GUIDANCE, Kind.SCREENING):
-        for entry in release.entries(kind):
-            place = Place(f"{folder}/{kind.value}.json", entry.id)
-            checkcitations(place, "sources", entry.sources)
-    _check_removed(folder, release)
-
-
-def _check_illustrations(folder: str, release: Release) -> None:
-    """Each illustration file draws an exercise or a stretch of this release."""
-    if not release.illustrations:
-        return
-    items = {item.id for item in (*release.exercises, *release.stretches)}
-    for name in sorted(items - set(release.illustrations)):
-        problem = "is missing: every exercise and stretch has an illustration"
-        raise ContentError(f"{folder}/{ILLUSTRATIONS}/{name}.svg", None, None, problem)
-    for name in sorted(set(release.illustrations) - items):
-        raise ContentError(f"{folder}/{ILLUSTRATIONS}/{name}.svg", None, None,
-                           "draws no exercise or stretch of this release")  # fmt: skip
-
-
-def _check_removed(folder: str, release: Release) -> None:
-    """A removed entry is gone from the release, and what replaces it is there."""
-    place = Place(f"{folder}/manifest.json")
-    for index, removal in enumerate(release.manifest.removed):
-        if release.find(removal.kind, removal.id) is not None:
-            raise place.error(f"removed[{index}].id", f"names {removal.kind.singular} "
-                              f"{removal.id!r}, which this release still holds")  # fmt: skip
-        for number, name in enumerate(removal.replaced_by):
-            if release.find(removal.kind, name) is None:
-                raise place.error(
-                    f"removed[{index}].replaced_by[{number}]",
-                    f"names {removal.kind.singular} {name!r}, which this release does not hold",
-                )
