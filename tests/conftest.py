@@ -157,7 +157,8 @@ CHECKSUM_ORDER = (
 
 def release_checksum(folder: Path) -> str:
     """A release's checksum computed from its files: SHA-256 over each file as name, NUL,
-    bytes, NUL, the release's files first, then each language's translation files."""
+    bytes, NUL, the release's files first, then each language's translation files, then each
+    illustration as `illustrations/<id>.svg`, by item id (the loader's docstring)."""
     digest = hashlib.sha256()
     for name in CHECKSUM_ORDER:
         if (folder / name).exists():
@@ -169,7 +170,36 @@ def release_checksum(folder: Path) -> str:
             if path.exists():
                 named = f"translations/{language}/{name}".encode()
                 digest.update(named + b"\0" + path.read_bytes() + b"\0")
+    for item_id, path in sorted(illustrations(folder).items()):
+        named = f"{ILLUSTRATIONS}/{item_id}.svg".encode()
+        digest.update(named + b"\0" + path.read_bytes() + b"\0")
     return f"sha256:{digest.hexdigest()}"
+
+
+# A release folder's drawings (since 1.3.0): one `<item id>.svg` for each exercise and stretch.
+ILLUSTRATIONS = "illustrations"
+SVG = "image/svg+xml"
+
+
+def illustrations(folder: Path) -> dict[str, Path]:
+    """A release folder's illustration files by item id; none when it has no such folder."""
+    return {path.stem: path for path in (folder / ILLUSTRATIONS).glob("*.svg")}
+
+
+def served_item(collection: str, entry: dict[str, Any], version: str) -> dict[str, Any]:
+    """An exercise or a stretch (`collection` "exercises" or "stretches") as GET
+    /{collection}/{id} of release `version` sends it, from its JSON: with its `kind`, without
+    a null `similar` (ItemSchema omits it), and its `illustration` (`{alt}` in the file) as a
+    link to the SVG of that release, with its media type and the alt text."""
+    kind = {"exercises": "exercise", "stretches": "stretch"}[collection]
+    served: dict[str, Any] = {"kind": kind}
+    for key, value in entry.items():
+        if key == "illustration":
+            href = f"/{collection}/{entry['id']}/illustration.svg?content_version={version}"
+            served[key] = {"href": href, "type": SVG, "alt": value["alt"]}
+        elif key != "similar" or value:
+            served[key] = value
+    return served
 
 
 def lang_problem(message: str) -> dict[str, Any]:

@@ -217,7 +217,8 @@ def tiny_app(headers: list[tuple[str, str]], max_bytes: int = fastpath.MAX_BYTES
         ([("Cache-Control", "public, max-age=60")], True),
         ([("Vary", "Accept-Language")], True),
         ([("Vary", "Accept-Encoding, Accept-Language")], True),
-        ([("Vary", "Accept")], False),
+        ([("Vary", "Accept")], True),  # JSON or FHIR: the key holds Accept
+        ([("Vary", "Accept-Charset")], False),
         ([("Vary", "Accept-Encoding, Cookie")], False),
         ([("Vary", "Accept-Encoding"), ("Vary", "Authorization")], False),
         ([("Vary", "*")], False),

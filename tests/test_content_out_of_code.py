@@ -18,7 +18,7 @@ from service.app import create_app
 from service.cli import content
 from service.domain import LOCK_FILE, IdKeys, Kind, load_releases
 
-from .conftest import LATEST, RELEASES, json_of, start_wsgi
+from .conftest import LATEST, RELEASES, illustrations, json_of, start_wsgi
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = f"test:{IdKeys.new_key()}"
@@ -56,10 +56,15 @@ def test_the_document_does_not_change_with_the_content(tmp_path: Path) -> None:
     root = copy_releases(tmp_path)
     latest = root / LATEST
 
+    added = "a-new-exercise-for-this-test"
+
     def reword(items: list[dict[str, Any]]) -> None:
         items[0]["summary"] = "A reworded summary, for this test only."
-        extra = dict(items[-1], id="a-new-exercise-for-this-test")
+        extra = dict(items[-1], id=added)  # its `illustration` alt text too, where it has one
         items.append(extra)
+        if "illustration" in extra:  # a release with illustrations draws every item
+            drawing = illustrations(latest)[items[-2]["id"]]
+            shutil.copyfile(drawing, drawing.with_name(f"{added}.svg"))
 
     edit(latest / "exercises.json", reword)
     newer = root / "99.0.0"

@@ -2,7 +2,8 @@
 
 The oracle is structural, not the loader's code: a record's field holds the JSON member of the
 same name, a tuple the list, an enum its string, a date its ISO text, and an absent member None
-(or nothing, for a tuple). Where rules.json names a member differently, the test says so.
+(or nothing, for a tuple). Where rules.json names a member differently, or a record holds more
+than its member (an illustration, the release it belongs to), the test says so.
 """
 
 from __future__ import annotations
@@ -70,9 +71,14 @@ def releases() -> dict[str, Release]:
 def test_every_entry_holds_its_json_fields(
     releases: dict[str, Release], version: str, kind: Kind
 ) -> None:
-    """Each exercise, stretch, precaution, guidance entry and question is its JSON object."""
+    """Each exercise, stretch, precaution, guidance entry and question is its JSON object; an
+    item's illustration is its `{alt}` with the version of the release whose SVG it is."""
     release = releases[version]
-    assert mismatches(release.entries(kind), raw(f"{kind.value}.json", version)) == []
+    data = raw(f"{kind.value}.json", version)
+    for entry in data:
+        if "illustration" in entry:
+            entry["illustration"] = {**entry["illustration"], "version": version}
+    assert mismatches(release.entries(kind), data) == []
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -116,7 +122,8 @@ def test_the_checksum_is_sha256_of_each_file_named_in_order(
 ) -> None:
     """The checksum covers each file as name, NUL, bytes, NUL, in the loader's fixed order
     (the manifest first, then the lists, then rules.json where there is one), then each
-    translation file as its path under the release, language by language."""
+    translation file as its path under the release, language by language, then each
+    illustration as its path under the release, by item id."""
     assert releases[version].checksum == release_checksum(RELEASES / version)
 
 

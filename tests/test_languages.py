@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 from service.app import create_app
 from service.domain import IdKeys
 
-from .conftest import LATEST, RELEASES, json_of, lang_problem, raw, recording_app
+from .conftest import LATEST, RELEASES, json_of, lang_problem, raw, recording_app, served_item
 
 KEYS = f"k1:{IdKeys.new_key()}"
 MANIFEST = raw("manifest.json", LATEST)
@@ -24,7 +24,8 @@ ENGLISH, SPANISH = MANIFEST["languages"]  # the latest release: its first langua
 VERSIONS = sorted(
     (p.name for p in RELEASES.iterdir() if p.is_dir()), key=lambda v: tuple(map(int, v.split(".")))
 )
-PREVIOUS = VERSIONS[-2]  # written in English only (its manifest lists no languages)
+# The newest release written in English only (its manifest lists no languages), by its files.
+ENGLISH_ONLY = [v for v in VERSIONS if "languages" not in raw("manifest.json", v)][-1]
 PROBLEM = "application/problem+json"
 CONTENT_VARY = "Accept-Encoding, Accept-Language"
 KINDS = {"exercises.json": "exercise", "stretches.json": "stretch"}
@@ -63,11 +64,11 @@ def put_over(english: Any, translated: Any) -> Any:
 
 
 def served(file: str, entry: dict[str, Any]) -> dict[str, Any]:
-    """A content entry as GET /{collection}/{id} sends it: items carry their `kind`, and a
-    null `similar` is left out (ItemSchema omits it)."""
+    """A content entry of the latest release as GET /{collection}/{id} sends it: an item as
+    conftest's served_item builds it (its `kind`, its illustration linked), any other as is."""
     if file not in KINDS:
         return entry
-    return {"kind": KINDS[file], **{k: v for k, v in entry.items() if k != "similar" or v}}
+    return served_item(file.removesuffix(".json"), entry, LATEST)
 
 
 def expected_entry(file: str, entry_id: str, language: str) -> dict[str, Any]:
@@ -222,7 +223,7 @@ def test_lang_wins_over_accept_language(client: FlaskClient) -> None:
         ("lang=fr", LATEST, MANIFEST["languages"]),
         (f"lang=fr&content_version={LATEST}", LATEST, MANIFEST["languages"]),
         # FORMAT.md: a manifest without `languages` is in English alone.
-        (f"content_version={PREVIOUS}&lang={SPANISH}", PREVIOUS, ["en"]),
+        (f"content_version={ENGLISH_ONLY}&lang={SPANISH}", ENGLISH_ONLY, ["en"]),
     ],
 )
 def test_a_lang_the_release_is_not_written_in_is_422(
@@ -230,7 +231,7 @@ def test_a_lang_the_release_is_not_written_in_is_422(
 ) -> None:
     """A `lang` the release read lacks is a 422 problem on `lang` listing the languages of
     that release."""
-    assert "languages" not in raw("manifest.json", PREVIOUS)
+    assert "languages" not in raw("manifest.json", ENGLISH_ONLY)
     response = client.get(f"/exercises/{EXERCISE}?{query}", headers={"Accept-Language": SPANISH})
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
@@ -289,13 +290,20 @@ def test_every_content_answer_names_its_language_and_varies_on_it(
     client: FlaskClient, endpoint: str, headers: dict[str, str], query: str, language: str
 ) -> None:
     """Lists, entries, releases, a diff and every routine answer carry the Content-Language
-    chosen and Vary on Accept-Language as well as Accept-Encoding."""
+    chosen and Vary on Accept-Language as well as Accept-Encoding; the four answers that
+    also speak FHIR (an exercise, a stretch, a routine by id, its programme) on Accept too."""
     routine = json_of(client.post("/routines", json={}))["id"]
     joined = f"{endpoint}{'&' if '?' in endpoint else '?'}{query}" if query else endpoint
     response = ask(client, joined, routine, headers=headers)
     assert response.status_code == 200
     assert response.headers["Content-Language"] == language
-    assert response.headers["Vary"] == CONTENT_VARY
+    negotiated = endpoint in (
+        f"/exercises/{first_id('exercises.json')}",
+        f"/stretches/{first_id('stretches.json')}",
+        "/routines/{routine}",
+        "/routines/{routine}/programme",
+    )
+    assert response.headers["Vary"] == CONTENT_VARY + (", Accept" if negotiated else "")
 
 
 @pytest.mark.parametrize(
@@ -324,7 +332,7 @@ def test_a_bundle_holds_every_language_unless_lang_names_one(
 
 def test_a_diff_is_read_in_a_language_both_releases_share(client: FlaskClient) -> None:
     """From an English-only release, a diff asked in Spanish is English; `lang=es` is a 422."""
-    url = f"/content/releases/{PREVIOUS}/diff/{LATEST}"
+    url = f"/content/releases/{ENGLISH_ONLY}/diff/{LATEST}"
     response = client.get(url, headers={"Accept-Language": SPANISH})
     assert response.status_code == 200
     assert response.headers["Content-Language"] == ENGLISH
@@ -332,7 +340,7 @@ def test_a_diff_is_read_in_a_language_both_releases_share(client: FlaskClient) -
     refused = client.get(f"{url}?lang={SPANISH}")
     assert refused.status_code == 422
     assert json_of(refused) == lang_problem(
-        f"Releases {PREVIOUS} and {LATEST} are both written in: {ENGLISH}."
+        f"Releases {ENGLISH_ONLY} and {LATEST} are both written in: {ENGLISH}."
     )
 
 
@@ -650,14 +658,14 @@ def expected_manifest(version: str, language: str) -> dict[str, Any]:
     [
         (LATEST, "", ENGLISH),
         (LATEST, f"?lang={SPANISH}", SPANISH),
-        (PREVIOUS, "", ENGLISH),
+        (ENGLISH_ONLY, "", ENGLISH),
     ],
 )
 def test_a_release_lists_its_languages(
     client: FlaskClient, version: str, query: str, language: str
 ) -> None:
-    """The latest release is written in English and Spanish, the one before in English; the
-    manifest's text is in the language asked for."""
+    """The latest release is written in English and Spanish, the newest English-only one in
+    English; the manifest's text is in the language asked for."""
     response = client.get(f"/content/releases/{version}{query}")
     assert response.status_code == 200
     assert response.headers["Content-Language"] == language

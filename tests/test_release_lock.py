@@ -17,7 +17,14 @@ from service import cli
 from service.cli import content
 from service.domain import ContentError, load_releases
 
-from .conftest import LATEST, RELEASES, english_only, release_checksum
+from .conftest import (
+    ILLUSTRATIONS,
+    LATEST,
+    RELEASES,
+    english_only,
+    illustrations,
+    release_checksum,
+)
 
 LOCK = "releases.lock"
 
@@ -179,6 +186,12 @@ def test_new_release_copies_the_latest_with_a_manifest_stub(
     # for today's (the latest release may well have been made today).
     released = read_json(RELEASES / LATEST / "manifest.json")["released"]
     today = dt.date.fromisoformat(released) + dt.timedelta(days=1)
+    # The stub drops the latest's `removed`: give the copy's latest one if it declares none
+    # (new-release copies files and loads nothing, so the made-up id is never checked).
+    latest_manifest = read_json(root / LATEST / "manifest.json")
+    if not latest_manifest.get("removed"):
+        removal = {"kind": "exercises", "id": "a-removed-exercise", "replaced_by": []}
+        write_json(root / LATEST / "manifest.json", latest_manifest | {"removed": [removal]})
 
     class Today(dt.date):
         @classmethod
@@ -193,14 +206,14 @@ def test_new_release_copies_the_latest_with_a_manifest_stub(
         f"`flask content check` and `flask content publish {version}`\n"
     )
     assert folders(root) == [*folders(RELEASES), version]
-    latest, made = files_under(RELEASES / LATEST), files_under(root / version)
+    latest, made = files_under(root / LATEST), files_under(root / version)
     assert sorted(made) == sorted(latest)
     manifests = ["manifest.json", "translations/es/manifest.json"]
     assert {name: data for name, data in made.items() if name not in manifests} == {
         name: data for name, data in latest.items() if name not in manifests
     }
     manifest = read_json(root / version / "manifest.json")
-    expected = read_json(RELEASES / LATEST / "manifest.json") | {
+    expected = read_json(root / LATEST / "manifest.json") | {
         "version": version,
         "released": today.isoformat(),
         "summary": f"DRAFT: one sentence on what release {version} is.",
@@ -208,6 +221,7 @@ def test_new_release_copies_the_latest_with_a_manifest_stub(
     }
     del expected["removed"]
     assert manifest == expected
+    assert "removed" not in manifest
     spanish = read_json(RELEASES / LATEST / "translations/es/manifest.json")
     del spanish["summary"], spanish["changes"]
     assert read_json(root / version / "translations/es/manifest.json") == spanish
@@ -344,6 +358,11 @@ def drop_first_exercise(folder: Path) -> str:
     exercises = read_json(folder / "exercises.json")
     dropped: str = exercises.pop(0)["id"]
     write_json(folder / "exercises.json", exercises)
+    # A release with illustrations draws each of its items and nothing else: its drawing goes.
+    drawing = illustrations(folder).get(dropped)
+    if (folder / ILLUSTRATIONS).is_dir():
+        assert drawing is not None
+        drawing.unlink()
     return dropped
 
 

@@ -293,7 +293,8 @@ class RoutineHandoutPdf(MethodView):
     @blp.problem(410, GONE, GONE_DETAIL)
     @blp.problem(503, "No PDF engine on this server; the HTML handout still works.", NO_PDF)
     @blp.doc(operationId="getHandoutPdf", responses={200: {"content": {"application/pdf": {
-        "schema": {"type": "string", "format": "binary"}}}}})  # fmt: skip
+        "schema": {"type": "string", "format": "binary"},
+        "example": "%PDF-1.4 ... (the handout's pages) ... %%EOF"}}}})  # fmt: skip
     def get(self, args: dict[str, Any], routine_id: str, **_: Any) -> Any:
         """Get a routine's handout as PDF
 
