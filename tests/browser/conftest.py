@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import make_server
 
 from service.app import create_app
@@ -21,3 +22,28 @@ def base_url() -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach Google at start.
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, for one test module."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -5,23 +5,12 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from .test_docs import ARGS, ARTIFACTS, CHROMIUM, CSP_MESSAGE, Watch
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+from .test_docs import ARTIFACTS, CSP_MESSAGE, Watch
 
 
 def make_routine(base_url: str, **fields: object) -> dict[str, object]:
