@@ -46,6 +46,7 @@ test: check
 verify: $(VENV)/.installed-dev
 	$(BIN)/python deploy/install_chromium.py
 	BROWSER_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/browser
+	FRONT_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/front
 	$(BIN)/python -m tests.contract_http
 
 # Mutation score of service/domain and api/problems.py (mutmut, one worker): about half an hour

@@ -9,7 +9,10 @@ figures in its last lines and exits non-zero when a goal is missed:
    it, and the master replaces it;
 3. SIGTERM to the master under load: every request in flight at that moment completes;
 4. a deliberately broken content release: the service refuses to start, exit code non-zero,
-   naming the file, the item and the field.
+   naming the file, the item and the field;
+5. slow clients: SLOW_CLIENTS connections that send half their headers and wait, against
+   gunicorn directly (which they stop: the reason it never faces clients) and then through the
+   nginx front (deploy/run-nginx.sh), where /health/live must keep answering.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -30,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: tests.local_server is found from the root
-from tests.local_server import LocalServer, gunicorn  # noqa: E402
+from tests.local_server import LocalServer, free_port, gunicorn  # noqa: E402
 
 PYTHON_BIN = Path(sys.executable).parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "20"))
@@ -259,6 +263,67 @@ def broken_content() -> dict[str, object]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+SLOW_CLIENTS = 200
+PROBES = 20
+PROBE_TIMEOUT = 3.0
+
+
+def half_open(port: int, count: int) -> list[socket.socket]:
+    """`count` connections that each send a request line and one header, then nothing."""
+    found = []
+    for _ in range(count):
+        sock = socket.create_connection((HOST, port), timeout=5)
+        sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: slow\r\n")
+        found.append(sock)
+    return found
+
+
+def probe(port: int) -> tuple[int, float]:
+    """How many of PROBES GET /health/live answered 200 within PROBE_TIMEOUT, and the slowest."""
+    answered, slowest = 0, 0.0
+    for _ in range(PROBES):
+        start = time.monotonic()
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=PROBE_TIMEOUT)
+            conn.request("GET", "/health/live")
+            answered += conn.getresponse().status == 200
+            conn.close()
+        except OSError:
+            pass
+        slowest = max(slowest, time.monotonic() - start)
+    return answered, round(slowest, 3)
+
+
+def slow_clients() -> dict[str, object]:
+    """The half-open attack on gunicorn alone, then on the nginx front before another one."""
+    found: dict[str, object] = {"connections": SLOW_CLIENTS, "probes": PROBES}
+    direct = Server()
+    try:
+        wait_for_workers(direct)
+        sockets = half_open(direct.port, SLOW_CLIENTS)
+        try:
+            found["direct_answered"], found["direct_slowest_s"] = probe(direct.port)
+        finally:
+            for sock in sockets:
+                sock.close()
+    finally:
+        direct.stop()
+    port, upstream = free_port(), free_port()
+    log = Path(tempfile.mkstemp(prefix="soak-front-", suffix=".log")[1])
+    front = LocalServer(
+        "nginx front", ["bash", str(ROOT / "deploy" / "run-nginx.sh")], port, "/health/ready",
+        log, {"PORT": str(port), "UPSTREAM_PORT": str(upstream)},
+    )  # fmt: skip
+    with front:
+        sockets = half_open(port, SLOW_CLIENTS)
+        try:
+            found["front_answered"], found["front_slowest_s"] = probe(port)
+        finally:
+            for sock in sockets:
+                sock.close()
+    return found
+
+
 def main() -> int:
     print(f"soak: {THREADS} client threads, {SECONDS:.0f} s per loaded phase, 127.0.0.1 only")
     first = steady()
@@ -269,6 +334,8 @@ def main() -> int:
     print(f"SIGTERM under load: {json.dumps(third)}")
     fourth = broken_content()
     print(f"broken content: {json.dumps(fourth)}")
+    fifth = slow_clients()
+    print(f"slow clients: {json.dumps(fifth)}")
     goals = {
         "steady: 0 errors and 0 non-2xx/3xx": first["errors"] == 0 and first["non_2xx_3xx"] == 0,
         f"SIGKILL: failed <= threads in flight ({THREADS})": int(second["failed"]) <= THREADS,  # type: ignore[call-overload]
@@ -281,6 +348,10 @@ def main() -> int:
             part in str(fourth["message"])
             for part in ("1.0.0/exercises.json", "item 'towel-curls'", "field 'dosage.sets.min'")
         ),
+        f"slow clients through the front: {PROBES}/{PROBES} /health/live answered": fifth[
+            "front_answered"
+        ]
+        == PROBES,
     }
     print("--- figures")
     print(
@@ -297,6 +368,12 @@ def main() -> int:
         f"requests completed, exit code {third['exit_code']}, drained in {third['drain_seconds']} s"
     )
     print(f"broken content: exit code {fourth['exit_code']}: {fourth['message']}")
+    print(
+        f"{SLOW_CLIENTS} half-open connections: gunicorn alone answered "
+        f"{fifth['direct_answered']}/{PROBES} /health/live within {PROBE_TIMEOUT} s (slowest "
+        f"{fifth['direct_slowest_s']} s); through the nginx front {fifth['front_answered']}/"
+        f"{PROBES} (slowest {fifth['front_slowest_s']} s)"
+    )
     for goal, met in goals.items():
         print(f"{'PASS' if met else 'FAIL'}  {goal}")
     return 0 if all(goals.values()) else 1

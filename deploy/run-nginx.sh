@@ -6,6 +6,8 @@
 # Settings, from the environment:
 #   PORT           nginx's port                                  (default 8080)
 #   UPSTREAM_PORT  gunicorn's port                               (default 8001)
+#   RATE_LIMIT     POST /routines and feedback a second per address  (default 10)
+#   RATE_BURST     how many may queue above it before 429           (default 20)
 #   RUNDIR         nginx's runtime folder (pid, logs, temp, cache; nginx writes nowhere else)
 #                  (default: a new folder under $TMPDIR, removed at exit)
 #   WEB_CONCURRENCY, THREADS, LOG_LEVEL, ...: read by gunicorn.conf.py as usual
@@ -15,12 +17,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PORT=${PORT:-8080}
 UPSTREAM_PORT=${UPSTREAM_PORT:-8001}
+RATE_LIMIT=${RATE_LIMIT:-10}
+RATE_BURST=${RATE_BURST:-20}
 GUNICORN=$ROOT/.venv/bin/gunicorn
 
 log() { printf '[run-nginx %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
 [[ $PORT =~ ^[0-9]+$ && $UPSTREAM_PORT =~ ^[0-9]+$ ]] || die "PORT and UPSTREAM_PORT must be numbers"
+[[ $RATE_LIMIT =~ ^[1-9][0-9]*$ && $RATE_BURST =~ ^[0-9]+$ ]] \
+    || die "RATE_LIMIT must be a positive number and RATE_BURST a number"
 [[ $PORT != "$UPSTREAM_PORT" ]] || die "PORT and UPSTREAM_PORT must differ (both $PORT)"
 [[ -x $GUNICORN ]] || die "$GUNICORN is missing: run \`make run\` once, or pip install -e . into .venv"
 
@@ -64,6 +70,7 @@ trap stop EXIT
 
 # Render the template (see deploy/nginx.conf), then check it before starting anything.
 sed -e "s|@RUNDIR@|$RUNDIR|g" -e "s|@PORT@|$PORT|g" -e "s|@UPSTREAM@|127.0.0.1:$UPSTREAM_PORT|g" \
+    -e "s|@RATE@|$RATE_LIMIT|g" -e "s|@BURST@|$RATE_BURST|g" \
     "$ROOT/deploy/nginx.conf" >"$RUNDIR/nginx.conf"
 NGINX_ARGS=(-p "$RUNDIR" -c "$RUNDIR/nginx.conf" -e stderr)
 GLOBALS="daemon off;"

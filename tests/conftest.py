@@ -24,8 +24,12 @@ from service.app import create_app
 from service.domain import Release, Rules, load_releases
 from service.logs import GunicornLogger, json_formatter
 
-# The browser tests need Chromium and run under `make verify`, which installs it.
-collect_ignore = [] if os.environ.get("BROWSER_TESTS") else ["browser"]
+# The browser tests need Chromium and the front's tests nginx: `make verify` runs them, and
+# installs both when missing.
+collect_ignore = [
+    *([] if os.environ.get("BROWSER_TESTS") else ["browser"]),
+    *([] if os.environ.get("FRONT_TESTS") else ["front"]),
+]
 
 RELEASES = Path(__file__).resolve().parents[1] / "service" / "content" / "releases"
 # The newest release folder, found by name: what requests without content_version read.
