@@ -9,7 +9,7 @@ PORT ?= 8000
 export HOST PORT
 
 .PHONY: run test check verify openapi lock audit clean mutation \
-	bench-routines bench bench-boot bench-rss soak docker docker-smoke run-nginx
+	bench-routines bench bench-balance bench-boot bench-rss soak docker docker-smoke run-nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ bench-routines: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/wrk_bench.py
+
+# How wrk's connections split across the two workers, with and without worker_connections.
+bench-balance: $(VENV)/.installed
+	$(BIN)/python bench/balance.py
 
 # Worker memory after 100,000 distinct routine requests, against a bare Flask worker.
 # Boot time and worker RSS with one release, the latest (two languages) and all of them.

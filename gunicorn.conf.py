@@ -12,6 +12,12 @@ wsgi_app = "service.wsgi:app"
 worker_class = "service.worker.ProblemThreadWorker"  # gthread, answering its own errors as JSON
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("THREADS", "4"))
+# At most this many connections per worker (gthread stops accepting beyond it). Unbounded (the
+# default, 1000), one worker often accepts a whole burst of keep-alive connections and the other
+# idles: 32 wrk connections split 32/0 and throughput halves (`make bench-balance`, README). At
+# 20, no worker of two holds more than 20 of 32, and a connection beyond every worker's bound
+# waits in the listen backlog until one closes (keep-alive 5 s).
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "20"))
 # Load the app, and so every content release, once in the master: bad content stops start-up
 # there, with the file, item and field, before any worker forks.
 preload_app = True

@@ -147,7 +147,8 @@ def _gunicorn_settings(environ: dict[str, str]) -> dict[str, object]:
     code = (
         "import json, runpy\n"
         "found = runpy.run_path('gunicorn.conf.py')\n"
-        "names = ['bind', 'workers', 'threads', 'timeout', 'graceful_timeout', 'max_requests',\n"
+        "names = ['bind', 'workers', 'threads', 'worker_connections', 'timeout',\n"
+        "         'graceful_timeout', 'max_requests',\n"
         "         'max_requests_jitter', 'loglevel', 'preload_app', 'worker_class', 'accesslog',\n"
         "         'errorlog', 'logger_class', 'metrics_dir']\n"
         "print(json.dumps({name: found[name] for name in names}))\n"
@@ -168,9 +169,10 @@ def _gunicorn_settings(environ: dict[str, str]) -> dict[str, object]:
 
 def test_gunicorn_settings_have_the_readme_defaults(tmp_path: Path) -> None:
     """README "Serving" and "Configuration": 127.0.0.1:8000, 2 workers of 4 threads (gthread,
-    answering its own errors as problems), 30 s timeout, 20 s graceful shutdown, recycled
-    after 100,000 requests with 10,000 jitter, log level info, the app preloaded, JSON logs on
-    stdout, metrics in $TMPDIR/metatarsalgia-metrics, emptied at start."""
+    answering its own errors as problems) holding at most 20 connections each, 30 s timeout,
+    20 s graceful shutdown, recycled after 100,000 requests with 10,000 jitter, log level
+    info, the app preloaded, JSON logs on stdout, metrics in $TMPDIR/metatarsalgia-metrics,
+    emptied at start."""
     stale = tmp_path / "metatarsalgia-metrics" / "counter_1234.db"
     stale.parent.mkdir()
     stale.write_bytes(b"from an earlier run")
@@ -178,6 +180,7 @@ def test_gunicorn_settings_have_the_readme_defaults(tmp_path: Path) -> None:
         "bind": "127.0.0.1:8000",
         "workers": 2,
         "threads": 4,
+        "worker_connections": 20,
         "timeout": 30,
         "graceful_timeout": 20,
         "max_requests": 100000,
@@ -201,6 +204,7 @@ def test_gunicorn_settings_follow_the_environment(tmp_path: Path) -> None:
         "PORT": "9000",
         "WEB_CONCURRENCY": "3",
         "THREADS": "8",
+        "WORKER_CONNECTIONS": "64",
         "TIMEOUT": "45",
         "GRACEFUL_TIMEOUT": "5",
         "MAX_REQUESTS": "500",
@@ -213,6 +217,7 @@ def test_gunicorn_settings_follow_the_environment(tmp_path: Path) -> None:
         "bind": "0.0.0.0:9000",
         "workers": 3,
         "threads": 8,
+        "worker_connections": 64,
         "timeout": 45,
         "graceful_timeout": 5,
         "max_requests": 500,
